@@ -1,0 +1,54 @@
+"""Asset: candidate vs base vs current champion on the frozen test split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mlflow
+from dagster import AssetExecutionContext, MetadataValue, Output, TableColumn, TableRecord, TableSchema, asset
+
+from llmops.chat_model import GenerationSettings, load_chat_model
+from llmops.evaluation_report import METRIC_DIRECTIONS, EvalSettings, evaluate_systems, log_evaluation
+from llmops.promoted_model import current_champion
+from llmops.sft_dataset import load_split
+from orchestration.config import EvalConfig, to_settings
+from orchestration.resources import MlflowResource, ModelStoreResource
+
+
+@asset(group_name="evaluation", kinds={"mlflow"})
+def evaluation_report(
+    context: AssetExecutionContext,
+    config: EvalConfig,
+    mlflow_tracking: MlflowResource,
+    model_store: ModelStoreResource,
+    lora_adapter: dict,
+) -> Output[dict]:
+    """ROUGE-L, BLEU, token F1, exact match and perplexity for each system, same prompts and decoding."""
+    client = mlflow_tracking.client()
+    spec, cache = model_store.spec(), model_store.cache
+    settings = to_settings(config, EvalSettings)
+    generation = GenerationSettings(max_new_tokens=settings.max_new_tokens)
+    systems = {
+        "base": lambda: load_chat_model(spec, cache, generation=generation),
+        "candidate": lambda: load_chat_model(spec, cache, Path(lora_adapter["adapter_dir"]), generation),
+    }
+    champion = current_champion(client, mlflow_tracking.model_name)
+    if champion is not None:
+        uri = f"models:/{mlflow_tracking.model_name}/{champion.version}"
+        systems["champion"] = lambda: mlflow.pyfunc.load_model(uri).unwrap_python_model().chat
+    report = evaluate_systems(systems, list(load_split(Path(lora_adapter["dataset_path"]), "test")), settings)
+    log_evaluation(report, lora_adapter["run_id"])
+    columns = [TableColumn("system", "string")] + [TableColumn(name, "float") for name in METRIC_DIRECTIONS]
+    return Output(
+        {"metrics": report.metrics, "n_samples": report.n_samples, "run_id": lora_adapter["run_id"],
+         "model_uri": lora_adapter["model_uri"], "data_version": lora_adapter["data_version"],
+         "champion_version": int(champion.version) if champion else None},
+        metadata={
+            "metrics": MetadataValue.table(
+                records=[TableRecord(row) for row in report.table()], schema=TableSchema(columns=columns)
+            ),
+            "n_samples": report.n_samples,
+            **{f"candidate_{k}": v for k, v in report.metrics["candidate"].items()},
+            "examples": MetadataValue.json(report.samples[:3]),
+        },
+    )

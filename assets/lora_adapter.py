@@ -1,0 +1,52 @@
+"""Asset: the LoRA adapter fine-tuned on the SFT dataset, tracked and logged in MLflow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster import AssetExecutionContext, MetadataValue, Output, asset
+
+from llmops.lora_adapter import TrainSettings, train_lora
+from orchestration.config import TrainConfig, to_settings
+from orchestration.resources import MlflowResource, ModelStoreResource, PathsResource
+
+
+@asset(group_name="training", kinds={"pytorch", "mlflow"})
+def lora_adapter(
+    context: AssetExecutionContext,
+    config: TrainConfig,
+    paths: PathsResource,
+    mlflow_tracking: MlflowResource,
+    model_store: ModelStoreResource,
+    sft_dataset: dict,
+) -> Output[dict]:
+    """A LoRA fine-tune (trl SFTTrainer + peft) of the base model; one MLflow run per materialization."""
+    mlflow_tracking.configure()
+    output_dir = paths.stage_dir("training", context.run_id)
+    result = train_lora(
+        dataset_dir=Path(sft_dataset["path"]),
+        output_dir=output_dir,
+        base=model_store.spec(),
+        model_cache=model_store.cache,
+        settings=to_settings(config, TrainSettings),
+        system_prompt=sft_dataset["system_prompt"],
+        tags={"dagster_run_id": context.run_id, "dagster_job": context.job_name},
+    )
+    metadata = {
+        "mlflow_run_id": result.run_id,
+        "model_uri": result.model_uri,
+        "train_loss": result.train_loss,
+        "first_logged_loss": result.loss_curve[0][1] if result.loss_curve else float("nan"),
+        "steps": result.steps,
+        "runtime_s": round(result.runtime_s, 1),
+        "data_version": sft_dataset["version"],
+        "adapter_dir": MetadataValue.path(str(result.adapter_dir)),
+        "loss_curve": MetadataValue.md(" → ".join(f"{loss:.3f}" for _, loss in result.loss_curve)),
+    }
+    if result.eval_loss is not None:
+        metadata["eval_loss"] = result.eval_loss
+    return Output(
+        {"run_id": result.run_id, "model_uri": result.model_uri, "adapter_dir": str(result.adapter_dir),
+         "dataset_path": sft_dataset["path"], "data_version": sft_dataset["version"]},
+        metadata=metadata,
+    )

@@ -1,0 +1,42 @@
+"""Asset: the registry decision: a new model version, and the champion alias only if it is better."""
+
+from __future__ import annotations
+
+from dagster import AssetExecutionContext, MetadataValue, Output, asset
+
+from llmops.promoted_model import PromotionPolicy, decide, register_and_decide
+from orchestration.config import PromotionConfig, to_settings
+from orchestration.resources import MlflowResource
+
+
+@asset(group_name="registry", kinds={"mlflow"})
+def promoted_model(
+    context: AssetExecutionContext,
+    config: PromotionConfig,
+    mlflow_tracking: MlflowResource,
+    evaluation_report: dict,
+    vector_index: dict,
+) -> Output[dict]:
+    """Registers the candidate; moves `champion` only when it beats the current champion (or the base
+    model, before the first promotion) on the primary metric. The reason is tagged on the version."""
+    client = mlflow_tracking.client()
+    decision = decide(evaluation_report["metrics"], to_settings(config, PromotionPolicy))
+    outcome = register_and_decide(
+        client,
+        mlflow_tracking.model_name,
+        evaluation_report["model_uri"],
+        decision,
+        tags={"dagster_run_id": context.run_id, "data_version": evaluation_report["data_version"],
+              "index_table": vector_index["table"], "index_version": str(vector_index["version"])},
+    )
+    context.log.info(f"{'PROMOTED' if decision.promote else 'REJECTED'}: {decision.reason}")
+    return Output(
+        outcome,
+        metadata={
+            "decision": "promoted" if decision.promote else "rejected",
+            "reason": decision.reason,
+            "model_version": outcome["version"],
+            "champion_version": outcome["champion"] if outcome["champion"] is not None else -1,
+            "registry_uri": MetadataValue.text(f"models:/{mlflow_tracking.model_name}@champion"),
+        },
+    )

@@ -1,0 +1,37 @@
+"""Asset: chat-format instruction pairs split by source document, saved with `datasets`."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dagster import AssetExecutionContext, DataVersion, MetadataValue, Output, asset
+
+from llmops.sft_dataset import SFTSettings, build_examples, save_dataset
+from orchestration.config import SFTDatasetConfig, to_settings
+from orchestration.resources import PathsResource
+
+
+@asset(group_name="training", kinds={"huggingface"})
+def sft_dataset(
+    context: AssetExecutionContext, config: SFTDatasetConfig, paths: PathsResource, scrubbed_corpus: pd.DataFrame
+) -> Output[dict]:
+    """Train/validation/test splits of prompt/completion chat examples, versioned by content hash."""
+    build = build_examples(scrubbed_corpus, to_settings(config, SFTSettings))
+    if not build.examples["train"] or not build.examples["test"]:
+        raise ValueError(f"not enough instruction pairs to train and test: {build.counts()}")
+    path = paths.stage_dir("datasets", "sft") / build.version
+    save_dataset(build, path)
+    sample = build.examples["train"][0]
+    return Output(
+        {"path": str(path), "version": build.version, "counts": build.counts(), "system_prompt": config.system_prompt},
+        metadata={
+            **{f"{split}_examples": n for split, n in build.counts().items()},
+            "by_kind": build.kinds(),
+            "documents_used": build.documents_used,
+            "documents_without_pairs": build.documents_without_pairs,
+            "duplicates_dropped": build.duplicates_dropped,
+            "data_version": build.version,
+            "path": MetadataValue.path(str(path)),
+            "example": MetadataValue.json(sample),
+        },
+        data_version=DataVersion(build.version),
+    )

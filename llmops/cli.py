@@ -1,0 +1,143 @@
+"""The `llmops` command: corpus generation, batch scrubbing and the serving job."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from llmops.settings import Settings
+
+
+def _generate_corpus(args: argparse.Namespace) -> int:
+    from llmops.sample_corpus import generate_corpus, write_manifest
+
+    manifest = generate_corpus(Path(args.out), n_docs=args.docs, seed=args.seed)
+    if args.manifest:
+        write_manifest(manifest, Path(args.manifest))
+    print(f"wrote {manifest.n_docs} documents in {len(manifest.files)} files to {args.out}")
+    return 0
+
+
+def _scrub(args: argparse.Namespace) -> int:
+    """JSON lines in, the same lines with ``text`` scrubbed out; bad lines go to a rejects file."""
+    from llmops.pii import Scrubber, ScrubberConfig
+
+    rows: list[dict] = []
+    rejects: list[dict] = []
+    with open(args.input, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                rejects.append({"line": number, "reason": f"invalid JSON: {exc.msg}", "content": line.rstrip("\n")})
+                continue
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                rejects.append({"line": number, "reason": "missing string field 'text'", "content": line.rstrip("\n")})
+                continue
+            rows.append(row)
+    scrubber = Scrubber(ScrubberConfig(operator=args.operator, encryption_key=args.key))
+    results = scrubber.scrub_many([row["text"] for row in rows])
+    totals: Counter[str] = Counter()
+    with open(args.output, "w", encoding="utf-8") as out:
+        for row, result in zip(rows, results):
+            totals.update(result.entities)
+            out.write(json.dumps({**row, "text": result.text}, ensure_ascii=False) + "\n")
+    rejects_path = Path(args.rejects or f"{args.output}.rejects.jsonl")
+    if rejects:
+        rejects_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rejects), encoding="utf-8")
+        for reject in rejects:
+            print(f"line {reject['line']}: {reject['reason']}", file=sys.stderr)
+    print(f"scrubbed {len(rows)} lines, rejected {len(rejects)}" + (f" (see {rejects_path})" if rejects else ""))
+    for entity, count in sorted(totals.items()):
+        print(f"  {entity}: {count}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from llmops.serving import create_app, load_champion_answerer
+
+    settings = Settings.from_env()
+    answerer = load_champion_answerer(
+        args.model_name or settings.model_name, settings.mlflow_tracking_uri, settings.lancedb_uri, args.table
+    )
+    print(f"serving {answerer.model_id} on http://{args.host}:{args.port}/v1/chat/completions")
+    uvicorn.run(create_app(answerer), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    """Where to look after a pipeline run: registry state, UIs and how to call the served model."""
+    from llmops.promoted_model import CHAMPION, PREVIOUS
+    from llmops.tracking import client, configure_mlflow
+
+    settings = Settings.from_env()
+    configure_mlflow(settings.mlflow_tracking_uri, "llmops")
+    registry = client()
+    versions = registry.search_model_versions(f"name='{settings.model_name}'")
+    aliases = {alias: v.version for v in versions for alias in v.aliases}
+    print(f"\nModel registry ({settings.mlflow_tracking_uri}): {settings.model_name}")
+    for version in sorted(versions, key=lambda v: int(v.version)):
+        marks = ", ".join(a for a in (CHAMPION, PREVIOUS) if aliases.get(a) == version.version)
+        print(f"  v{version.version} {version.tags.get('promotion_decision', '?'):9} "
+              f"{('[' + marks + '] ') if marks else ''}{version.tags.get('promotion_reason', '')}")
+    print(f"""
+Where to look:
+  Dagster UI (runs, assets, checks):  make dev       -> http://127.0.0.1:3000
+  MLflow UI (runs, metrics, registry): make mlflow-ui -> http://127.0.0.1:5000
+  Serve the champion:                  make serve     -> http://127.0.0.1:8000
+  Ask it:
+    curl -s http://127.0.0.1:8000/v1/chat/completions -H 'Content-Type: application/json' \\
+      -d '{{"messages": [{{"role": "user", "content": "How do I reset my thermostat?"}}]}}'
+  Quarantined input and run state: {settings.home}/quarantine""")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="llmops", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    gen = commands.add_parser("generate-corpus", help="write a synthetic enterprise corpus with planted PII")
+    gen.add_argument("--docs", type=int, default=180, help="number of documents")
+    gen.add_argument("--out", default="data/generated", help="output folder")
+    gen.add_argument("--seed", type=int, default=7)
+    gen.add_argument("--manifest", help="also write the planted PII and facts as JSON here")
+    gen.set_defaults(func=_generate_corpus)
+
+    scrub = commands.add_parser("scrub", help="remove PII from the `text` field of a JSON-lines file")
+    scrub.add_argument("input")
+    scrub.add_argument("output")
+    scrub.add_argument("--operator", default="placeholder", choices=["placeholder", "mask", "hash", "encrypt"])
+    scrub.add_argument("--key", help="encryption key (16/24/32 characters) for --operator encrypt")
+    scrub.add_argument("--rejects", help="where bad lines go (default OUTPUT.rejects.jsonl)")
+    scrub.set_defaults(func=_scrub)
+
+    serve = commands.add_parser("serve", help="serve the registry's champion over an OpenAI-compatible API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--model-name", help="registered model name (default $LLMOPS_MODEL_NAME)")
+    serve.add_argument("--table", default="corpus_chunks", help="LanceDB table to retrieve from")
+    serve.set_defaults(func=_serve)
+
+    summary = commands.add_parser("summary", help="print the registry state and where to look after a run")
+    summary.set_defaults(func=_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, LookupError, ValueError) as exc:
+        print(f"llmops {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Run configuration the data team edits in the launchpad; defaults mirror the llmops settings."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from dagster import Config
+from pydantic import Field
+
+from llmops.evaluation_report import EvalSettings
+from llmops.lora_adapter import TrainSettings
+from llmops.promoted_model import PromotionPolicy
+from llmops.sft_dataset import SFTSettings
+from llmops.vector_index import IndexSettings
+
+_TRAIN, _SFT, _EVAL, _INDEX, _PROMO = TrainSettings(), SFTSettings(), EvalSettings(), IndexSettings(), PromotionPolicy()
+
+
+def to_settings(config: Config, cls: type):
+    """Build an llmops settings dataclass from the matching fields of a Dagster config."""
+    values = config.model_dump()
+    return cls(**{f.name: tuple(values[f.name]) if isinstance(values[f.name], list) else values[f.name]
+                  for f in fields(cls) if f.name in values})
+
+
+class ScrubConfig(Config):
+    operator: str = Field("placeholder", description="placeholder | mask | hash | encrypt")
+    score_threshold: float = Field(0.4, description="minimum recognizer score to treat a span as PII")
+    entities: list[str] | None = Field(None, description="entity types to remove (default: all supported)")
+    allow_list: list[str] = Field(default_factory=list, description="terms never treated as PII")
+    deny_list: list[str] = Field(default_factory=list, description="terms always treated as PII")
+    quarantine_failing_rows: bool = Field(True, description="move rows that fail the quality gate to quarantine")
+
+
+class SFTDatasetConfig(Config):
+    system_prompt: str = _SFT.system_prompt
+    validation_fraction: float = _SFT.validation_fraction
+    test_fraction: float = _SFT.test_fraction
+    max_answer_chars: int = _SFT.max_answer_chars
+    seed: int = _SFT.seed
+
+
+class TrainConfig(Config):
+    r: int = _TRAIN.r
+    alpha: int = _TRAIN.alpha
+    dropout: float = _TRAIN.dropout
+    target_modules: list[str] = Field(default_factory=lambda: list(_TRAIN.target_modules))
+    learning_rate: float = _TRAIN.learning_rate
+    max_steps: int = _TRAIN.max_steps
+    batch_size: int = _TRAIN.batch_size
+    gradient_accumulation_steps: int = _TRAIN.gradient_accumulation_steps
+    max_length: int = _TRAIN.max_length
+    packing: bool = _TRAIN.packing
+    logging_steps: int = _TRAIN.logging_steps
+    seed: int = _TRAIN.seed
+
+
+class EvalConfig(Config):
+    max_samples: int = _EVAL.max_samples
+    max_new_tokens: int = _EVAL.max_new_tokens
+    seed: int = _EVAL.seed
+
+
+class IndexConfig(Config):
+    chunk_chars: int = _INDEX.chunk_chars
+    overlap_chars: int = _INDEX.overlap_chars
+
+
+class PromotionConfig(Config):
+    primary_metric: str = _PROMO.primary_metric
+    min_improvement: float = _PROMO.min_improvement

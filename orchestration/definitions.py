@@ -1,0 +1,38 @@
+"""The one Dagster `Definitions` of the project: assets, checks, jobs, schedules and resources."""
+
+from __future__ import annotations
+
+import os
+
+from dagster import Definitions
+
+from assets.evaluation_report import evaluation_report
+from assets.lora_adapter import lora_adapter
+from assets.promoted_model import promoted_model
+from assets.raw_documents import raw_documents
+from assets.scrubbed_corpus import scrubbed_corpus, scrubbed_corpus_quality
+from assets.sft_dataset import sft_dataset
+from assets.vector_index import vector_index
+from jobs import full_pipeline
+from llmops.settings import Settings
+from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource
+from sensors import nightly_retrain
+
+
+def build_resources(settings: Settings) -> dict:
+    """Resources resolved from the environment (embedded defaults under LLMOPS_HOME)."""
+    return {
+        "paths": PathsResource(raw_dir=os.environ.get("LLMOPS_RAW_DIR", "data/sample"), home=str(settings.home)),
+        "mlflow_tracking": MlflowResource(tracking_uri=settings.mlflow_tracking_uri, model_name=settings.model_name),
+        "lancedb": LanceDBResource(uri=settings.lancedb_uri),
+        "model_store": ModelStoreResource(cache_dir=str(settings.model_cache)),
+    }
+
+
+defs = Definitions(
+    assets=[raw_documents, scrubbed_corpus, sft_dataset, lora_adapter, evaluation_report, vector_index, promoted_model],
+    asset_checks=[scrubbed_corpus_quality],
+    jobs=[full_pipeline],
+    schedules=[nightly_retrain],
+    resources=build_resources(Settings.from_env()),
+)

@@ -1,0 +1,28 @@
+"""Shared fixtures. Everything runs offline against the real models shipped in PyPI packages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from llmops import settings as _settings  # noqa: F401  (offline environment before any model import)
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = REPO / "data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def model_cache() -> Path:
+    """Dense copy of the base model, converted once and shared by the whole suite (git-ignored)."""
+    path = Path(os.environ.get("LLMOPS_MODEL_CACHE", REPO / ".llmops" / "models"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def base_spec():
+    from llmops.base_model import BaseModelSpec
+
+    return BaseModelSpec()

@@ -1,0 +1,84 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from llmops.raw_documents import content_id, normalize_text, read_documents, write_quarantine
+
+
+def _write(root: Path, rel: str, data: str | bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "raw"
+    good = {"ticket_id": "TCK-1", "subject": "Fan noise", "description": "Loud fan.", "resolution": "Clean the filter."}
+    _write(root, "tickets/a.jsonl", "\n".join([json.dumps(good), '{"ticket_id": "TCK-2", "subj', json.dumps(good), "", json.dumps({"ticket_id": "TCK-3"})]) + "\n")
+    _write(root, "tickets/b.csv", "ticket_id,subject,resolution\nTCK-9,Screen dark,Hold power for 10 s\nTCK-10,only two\n")
+    _write(root, "faq/page.html", "<html><head><title>Help</title><script>var x=1;</script></head><body><nav>Home</nav>"
+           "<h1>Help centre</h1><h2>How do I pair?</h2><p>Open the app and tap <b>Add</b>.</p><ul><li>Step one</li></ul></body></html>")
+    _write(root, "manuals/m.md", "# Manual: Install\n\n\n\nMount   the unit.\r\nThen wire it.\x07")
+    _write(root, "policies/p.txt", b"\xff\xfe\x00garbage\x80")
+    _write(root, "policies/empty.html", "<html><body><script>1</script></body></html>")
+    _write(root, "misc/report.pdf", b"%PDF-1.4")
+    _write(root, "notes.txt", "Mount the unit.")  # same text as nothing else: kept
+    return root
+
+
+def test_formats_normalization_and_counts(corpus: Path) -> None:
+    result = read_documents(corpus)
+    docs = {d.source: d for d in result.documents}
+    # counts add up: every record is a document, a duplicate or quarantined
+    assert result.records_seen == len(result.documents) + result.duplicates + len(result.quarantined)
+    assert result.duplicates == 1  # the repeated ticket line
+    assert set(docs) == {"tickets/a.jsonl#L1", "tickets/b.csv#row2", "faq/page.html", "manuals/m.md", "notes.txt"}
+    ticket = docs["tickets/a.jsonl#L1"]
+    assert ticket.doc_type == "ticket" and ticket.title == "Fan noise"
+    assert "Resolution: Clean the filter." in ticket.text and ticket.metadata["ticket_id"] == "TCK-1"
+    html = docs["faq/page.html"]
+    assert html.title == "Help" and "var x" not in html.text and "Home" not in html.text
+    assert "## How do I pair?" in html.text and "- Step one" in html.text
+    manual = docs["manuals/m.md"]
+    assert manual.text == "# Manual: Install\n\nMount the unit.\nThen wire it."
+    assert manual.doc_id == content_id(manual.text)
+    assert docs["notes.txt"].doc_type == "document"
+
+
+def test_bad_input_is_quarantined_with_reason(corpus: Path, tmp_path: Path) -> None:
+    result = read_documents(corpus)
+    reasons = {q.source: q.reason for q in result.quarantined}
+    assert "invalid JSON on line 2" in reasons["tickets/a.jsonl#L2"]
+    assert "record has no text" in reasons["tickets/a.jsonl#L5"]
+    assert "has 2 fields, header has 3" in reasons["tickets/b.csv#row3"]
+    assert "not valid UTF-8" in reasons["policies/p.txt"]
+    assert "no text content" in reasons["policies/empty.html"]
+    assert "unsupported format .pdf" in reasons["misc/report.pdf"]
+    target = write_quarantine(result, corpus, tmp_path / "q")
+    lines = [json.loads(line) for line in (target / "reasons.jsonl").read_text().splitlines()]
+    assert len(lines) == len(result.quarantined)
+    assert (target / "files" / "policies" / "p.txt").read_bytes() == (corpus / "policies" / "p.txt").read_bytes()
+    assert next(r for r in lines if r["source"] == "tickets/a.jsonl#L2")["content"].startswith('{"ticket_id": "TCK-2"')
+
+
+def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        read_documents(tmp_path / "nope")
+
+
+def test_normalize_text() -> None:
+    assert normalize_text("ﬁle\u00a0 name\t\tx\r\n\n\n\nnext") == "file name x\n\nnext"
+
+
+def test_shipped_sample_corpus_reads_and_quarantines_bad_files() -> None:
+    from tests.conftest import SAMPLE_DIR
+
+    result = read_documents(SAMPLE_DIR)
+    assert len(result.documents) >= 150
+    assert result.records_seen == len(result.documents) + result.duplicates + len(result.quarantined)
+    assert {q.source.split("#")[0] for q in result.quarantined} >= {
+        "incoming_bad/tickets_export_truncated.jsonl", "incoming_bad/scanned_policy.txt", "incoming_bad/empty_page.html"}
+    assert {"faq", "ticket", "manual", "policy", "chat"} <= {d.doc_type for d in result.documents}
+    assert {"jsonl", "csv", "md", "txt", "html"} <= {d.format for d in result.documents}
