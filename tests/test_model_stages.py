@@ -1,0 +1,137 @@
+"""Training, evaluation, registry and serving with the real SmolLM2 model (a few steps, tiny data)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+
+from llmops.chat_model import GenerationSettings, load_chat_model
+from llmops.evaluation_report import EvalSettings, evaluate_systems, log_evaluation
+from llmops.lora_adapter import TrainSettings, train_lora
+from llmops.promoted_model import CHAMPION, PREVIOUS, current_champion, decide, register_and_decide
+from llmops.serving import Answerer, create_app
+from llmops.sft_dataset import SFTSettings, build_examples, load_split, save_dataset
+from llmops.tracking import client, configure_mlflow
+from llmops.vector_index import Embedder, Retriever, build_index
+
+FACTS = [
+    ("How do I reset the Aura thermostat?", "Hold the dial for 12 seconds until the ring flashes amber."),
+    ("What does error E14 mean?", "E14 means the temperature sensor is disconnected; reseat the sensor cable."),
+    ("How long is the Lumora warranty?", "Every Lumora device has a 3-year limited warranty."),
+    ("What are the support hours?", "Support is open Monday to Friday, 08:00 to 18:00 CET."),
+    ("How many vacation days do employees get?", "Employees get 28 vacation days per year."),
+    ("How do I pair the Gridbox?", "Press the pair button twice and open the Lumora app."),
+]
+SYSTEM = "You are the Lumora assistant."
+
+
+@pytest.fixture(scope="module")
+def corpus() -> pd.DataFrame:
+    rows = [{"doc_id": f"doc{i:02d}", "doc_type": "faq", "title": f"FAQ {i}", "source": f"faq/{i}.md",
+             "text": f"# FAQ {i}\n\n## {q}\n{a}"} for i, (q, a) in enumerate(FACTS * 3)]
+    for i, row in enumerate(rows):  # make repeats distinct documents with the same facts
+        row["text"] = row["text"].replace("?", f" (ref {i})?", 1)
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, corpus, base_spec, model_cache):
+    root = tmp_path_factory.mktemp("train")
+    configure_mlflow(f"sqlite:///{root}/mlflow.db", "test", str(root / "artifacts"))
+    build = build_examples(corpus, SFTSettings(system_prompt=SYSTEM, test_fraction=0.25, validation_fraction=0.1))
+    save_dataset(build, root / "ds")
+    result = train_lora(root / "ds", root / "out", base_spec, model_cache,
+                        TrainSettings(max_steps=8, logging_steps=2, learning_rate=2e-3), SYSTEM,
+                        GenerationSettings(max_new_tokens=24), tags={"dagster_run_id": "test-run"})
+    return root, result, build
+
+
+def test_training_is_tracked_in_mlflow(trained) -> None:
+    root, result, build = trained
+    run = mlflow.get_run(result.run_id)
+    assert run.data.params["r"] == "8" and run.data.params["target_modules"] == "q_proj,v_proj"
+    assert run.data.tags["data_version"] == build.version and run.data.tags["dagster_run_id"] == "test-run"
+    history = client().get_metric_history(result.run_id, "train_loss")
+    assert [m.step for m in history] == [2, 4, 6, 8] and all(math.isfinite(m.value) for m in history)
+    artifacts = {a.path for a in client().list_artifacts(result.run_id)}
+    assert "loss_curve.png" in artifacts
+    assert (result.adapter_dir / "adapter_config.json").is_file()
+    assert result.loss_curve[-1][1] < result.loss_curve[0][1]  # it learned something
+
+
+def test_logged_model_loads_offline_and_answers(trained) -> None:
+    _, result, _ = trained
+    model = mlflow.pyfunc.load_model(result.model_uri)
+    answers = model.predict([{"question": "How do I reset the Aura thermostat?"}], params={"max_new_tokens": 16})
+    assert len(answers) == 1 and isinstance(answers[0], str) and answers[0]
+
+
+def test_evaluation_and_promotion_gate(trained, base_spec, model_cache) -> None:
+    root, result, _ = trained
+    test_items = list(load_split(root / "ds", "train"))[:4]  # facts it was trained on: the candidate must fit them better
+    report = evaluate_systems(
+        {"base": lambda: load_chat_model(base_spec, model_cache),
+         "candidate": lambda: load_chat_model(base_spec, model_cache, result.adapter_dir)},
+        test_items, EvalSettings(max_samples=4, max_new_tokens=24))
+    assert set(report.metrics) == {"base", "candidate"} and report.n_samples == 4
+    assert report.metrics["candidate"]["perplexity"] < report.metrics["base"]["perplexity"]
+    log_evaluation(report, result.run_id)
+    assert "eval_candidate_rouge_l" in mlflow.get_run(result.run_id).data.metrics
+
+    registry = client()
+    first = register_and_decide(registry, "assistant", result.model_uri, decide(report.metrics))
+    assert first["promote"] == (report.metrics["candidate"]["rouge_l"] > report.metrics["base"]["rouge_l"])
+    # a deliberately worse candidate never takes the alias; a better one does, and the old one becomes previous
+    worse = {"candidate": {"rouge_l": 0.10}, "champion": {"rouge_l": 0.30}, "base": {"rouge_l": 0.05}}
+    better = {"candidate": {"rouge_l": 0.40}, "champion": {"rouge_l": 0.30}}
+    v_first = first["version"]
+    if not first["promote"]:
+        registry.set_registered_model_alias("assistant", CHAMPION, v_first)
+    rejected = register_and_decide(registry, "assistant", result.model_uri, decide(worse))
+    assert not rejected["promote"] and int(current_champion(registry, "assistant").version) == v_first
+    tags = registry.get_model_version("assistant", rejected["version"]).tags
+    assert tags["promotion_decision"] == "rejected" and "does not beat champion" in tags["promotion_reason"]
+    promoted = register_and_decide(registry, "assistant", result.model_uri, decide(better))
+    assert int(current_champion(registry, "assistant").version) == promoted["version"]
+    assert int(registry.get_model_version_by_alias("assistant", PREVIOUS).version) == v_first
+
+
+def test_decide_rejects_unknown_metric_and_missing_systems() -> None:
+    from llmops.promoted_model import PromotionPolicy
+
+    with pytest.raises(ValueError, match="unknown primary metric"):
+        decide({"candidate": {}, "base": {}}, PromotionPolicy(primary_metric="accuracy"))
+    with pytest.raises(ValueError, match="lacks"):
+        decide({"base": {"rouge_l": 1.0}})
+    lower_is_better = decide({"candidate": {"perplexity": 9.0}, "base": {"perplexity": 12.0}},
+                             PromotionPolicy(primary_metric="perplexity"))
+    assert lower_is_better.promote
+
+
+def test_serving_answers_with_sources(trained, corpus, base_spec, model_cache, tmp_path) -> None:
+    _, result, _ = trained
+    embedder = Embedder()
+    stats = build_index(corpus, str(tmp_path / "lance"), embedder)
+    assert stats["chunks"] == len(corpus) and stats["dimension"] == 384
+    retriever = Retriever(str(tmp_path / "lance"), embedder)
+    top = retriever.search("what does E14 mean", 3)
+    assert "E14" in top[0].text and top[0].score >= top[-1].score
+    answerer = Answerer(load_chat_model(base_spec, model_cache, result.adapter_dir, GenerationSettings(max_new_tokens=24)),
+                        retriever, "assistant:1", SYSTEM)
+    http = TestClient(create_app(answerer))
+    reply = http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "What does error E14 mean?"}]})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["object"] == "chat.completion" and body["choices"][0]["message"]["content"]
+    assert body["sources"] and "E14" in corpus.set_index("doc_id").loc[body["sources"][0]["doc_id"], "text"]
+    assert body["usage"]["total_tokens"] == body["usage"]["prompt_tokens"] + body["usage"]["completion_tokens"]
+    assert http.get("/v1/models").json()["data"][0]["id"] == "assistant:1"
+    bad = http.post("/v1/chat/completions", json={"messages": []})
+    assert bad.status_code == 400 and bad.json()["error"]["type"] == "invalid_request_error"
+    no_user = http.post("/v1/chat/completions", json={"messages": [{"role": "system", "content": "x"}]})
+    assert no_user.status_code == 400 and no_user.json()["error"]["param"] == "messages"
