@@ -1,7 +1,5 @@
 """Asset: candidate vs base vs current champion on the frozen test split."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import mlflow

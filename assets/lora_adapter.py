@@ -1,7 +1,5 @@
 """Asset: the LoRA adapter fine-tuned on the SFT dataset, tracked and logged in MLflow."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MetadataValue, Output, asset

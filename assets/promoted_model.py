@@ -1,7 +1,5 @@
 """Asset: the registry decision: a new model version, and the champion alias only if it is better."""
 
-from __future__ import annotations
-
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
 from llmops.promoted_model import PromotionPolicy, decide, register_and_decide

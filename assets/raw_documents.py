@@ -1,7 +1,5 @@
 """Asset: the raw enterprise documents, normalized and de-duplicated; bad input quarantined."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import pandas as pd

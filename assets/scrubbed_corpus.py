@@ -1,7 +1,5 @@
 """Asset: the PII-scrubbed corpus, gated by a Great Expectations suite run as a blocking check."""
 
-from __future__ import annotations
-
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, MetadataValue, Output, asset, asset_check
 

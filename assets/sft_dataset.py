@@ -1,7 +1,5 @@
 """Asset: chat-format instruction pairs split by source document, saved with `datasets`."""
 
-from __future__ import annotations
-
 import pandas as pd
 from dagster import AssetExecutionContext, DataVersion, MetadataValue, Output, asset
 

@@ -1,7 +1,5 @@
 """Asset: the LanceDB retrieval index over the scrubbed corpus."""
 
-from __future__ import annotations
-
 import pandas as pd
 from dagster import Output, asset
 

@@ -29,10 +29,15 @@ def build_resources(settings: Settings) -> dict:
     }
 
 
-defs = Definitions(
-    assets=[raw_documents, scrubbed_corpus, sft_dataset, lora_adapter, evaluation_report, vector_index, promoted_model],
-    asset_checks=[scrubbed_corpus_quality],
-    jobs=[full_pipeline],
-    schedules=[nightly_retrain],
-    resources=build_resources(Settings.from_env()),
-)
+def build_definitions(resources: dict) -> Definitions:
+    """The whole project around a given set of resources (tests pass temporary stores)."""
+    return Definitions(
+        assets=[raw_documents, scrubbed_corpus, sft_dataset, lora_adapter, evaluation_report, vector_index, promoted_model],
+        asset_checks=[scrubbed_corpus_quality],
+        jobs=[full_pipeline],
+        schedules=[nightly_retrain],
+        resources=resources,
+    )
+
+
+defs = build_definitions(build_resources(Settings.from_env()))
