@@ -32,6 +32,14 @@ def _resources(root: Path, model_cache: Path) -> dict:
     }
 
 
+def _dagster_home(root: Path) -> str:
+    """A fresh DAGSTER_HOME with the project's instance config, so tests use the same settings."""
+    home = root / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text((REPO / "dagster_home" / "dagster.yaml").read_text())
+    return str(home)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -41,8 +49,8 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_cache: Path) -> None:
     resources = _resources(tmp_path, model_cache)
-    job = build_definitions(resources).get_job_def("full_pipeline")
-    with DagsterInstance.local_temp(str(tmp_path / "dagster_home")) as instance:
+    job = build_definitions(resources).resolve_job_def("full_pipeline")
+    with DagsterInstance.local_temp(_dagster_home(tmp_path)) as instance:
         result = job.execute_in_process(
             instance=instance,
             run_config=RunConfig(ops={
@@ -91,8 +99,8 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
 
 def test_blocking_quality_check_stops_downstream(tmp_path: Path, model_cache: Path) -> None:
     """Scrubbing only names leaves e-mails and phones in: the check fails and nothing trains on it."""
-    job = build_definitions(_resources(tmp_path, model_cache)).get_job_def("full_pipeline")
-    with DagsterInstance.local_temp(str(tmp_path / "dagster_home")) as instance:
+    job = build_definitions(_resources(tmp_path, model_cache)).resolve_job_def("full_pipeline")
+    with DagsterInstance.local_temp(_dagster_home(tmp_path)) as instance:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False,
             run_config=RunConfig(ops={"scrubbed_corpus": ScrubConfig(entities=["PERSON"], quarantine_failing_rows=False)}),
