@@ -27,7 +27,7 @@ def scrubbed_corpus(
     data-quality suite are quarantined with their reasons, not passed downstream."""
     scrubber = Scrubber(ScrubberConfig(
         operator=config.operator, score_threshold=config.score_threshold, entities=config.entities,
-        allow_list=config.allow_list, deny_list=config.deny_list,
+        allow_list=config.allow_list, allow_list_match="regex", deny_list=config.deny_list,
     ))
     scrubbed, totals = scrub_documents(raw_documents, scrubber)
     report = validate_scrubbed_corpus(scrubbed)

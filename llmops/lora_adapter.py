@@ -30,11 +30,12 @@ class TrainSettings:
     dropout: float = 0.05
     target_modules: tuple[str, ...] = ("q_proj", "v_proj")
     learning_rate: float = 1e-3
-    max_steps: int = 60
+    max_steps: int = 40
     batch_size: int = 4
     gradient_accumulation_steps: int = 1
     max_length: int = 384
     packing: bool = False
+    precision: str = "auto"  # "auto" (bf16 autocast where the hardware has it), "bf16" or "fp32"
     warmup_ratio: float = 0.05
     logging_steps: int = 5
     seed: int = 42
@@ -51,6 +52,20 @@ class TrainResult:
     runtime_s: float
     loss_curve: list[tuple[int, float]] = field(default_factory=list)
     loss_plot: Path | None = None
+
+
+def use_bf16(precision: str) -> bool:
+    """bf16 autocast: on a GPU that supports it, or a CPU with AVX-512 BF16 / AMX (~1.35x faster
+    LoRA steps on an EPYC with avx512_bf16, same loss)."""
+    if precision not in ("auto", "bf16", "fp32"):
+        raise ValueError(f"precision must be auto, bf16 or fp32, got {precision!r}")
+    if precision != "auto":
+        return precision == "bf16"
+    import torch
+
+    if torch.cuda.is_available():
+        return torch.cuda.is_bf16_supported()
+    return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
 
 
 def _loss_plot(curve: list[tuple[int, float]], path: Path) -> Path:
@@ -85,6 +100,7 @@ def train_lora(
 
     MLflow must already be configured (tracking URI and experiment).
     """
+    import torch
     from datasets import load_from_disk
     from peft import LoraConfig
     from trl import SFTConfig, SFTTrainer
@@ -108,8 +124,8 @@ def train_lora(
         seed=settings.seed,
         # Checkpointing activations costs ~2.6x step time on this model size; memory is not the limit.
         activation_checkpointing=False,
-        use_cpu=True,
-        bf16=False,
+        use_cpu=not torch.cuda.is_available(),
+        bf16=use_bf16(settings.precision),
         save_strategy="no",
         eval_strategy="no",
         report_to="none",

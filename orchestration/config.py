@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
 
 from dagster import Config
 from pydantic import Field
@@ -13,7 +14,14 @@ from llmops.promoted_model import PromotionPolicy
 from llmops.sft_dataset import SFTSettings
 from llmops.vector_index import IndexSettings
 
+ALLOW_LIST_FILE = Path(__file__).with_name("scrub_allow_list.txt")
 _TRAIN, _SFT, _EVAL, _INDEX, _PROMO = TrainSettings(), SFTSettings(), EvalSettings(), IndexSettings(), PromotionPolicy()
+
+
+def default_allow_list() -> list[str]:
+    """Regexes from ``scrub_allow_list.txt`` (committed configuration; ``#`` starts a comment)."""
+    lines = ALLOW_LIST_FILE.read_text(encoding="utf-8").splitlines() if ALLOW_LIST_FILE.is_file() else []
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 def to_settings(config: Config, cls: type):
@@ -27,8 +35,9 @@ class ScrubConfig(Config):
     operator: str = Field("placeholder", description="placeholder | mask | hash | encrypt")
     score_threshold: float = Field(0.4, description="minimum recognizer score to treat a span as PII")
     entities: list[str] | None = Field(None, description="entity types to remove (default: all supported)")
-    allow_list: list[str] = Field(default_factory=list, description="terms never treated as PII")
-    deny_list: list[str] = Field(default_factory=list, description="terms always treated as PII")
+    allow_list: list[str] = Field(default_allow_list(),
+                                  description="regexes for terms never treated as PII (brand and product names)")
+    deny_list: list[str] = Field([], description="terms always treated as PII")
     quarantine_failing_rows: bool = Field(True, description="move rows that fail the quality gate to quarantine")
 
 
@@ -51,6 +60,7 @@ class TrainConfig(Config):
     gradient_accumulation_steps: int = _TRAIN.gradient_accumulation_steps
     max_length: int = _TRAIN.max_length
     packing: bool = _TRAIN.packing
+    precision: str = Field(_TRAIN.precision, description="auto | bf16 | fp32")
     logging_steps: int = _TRAIN.logging_steps
     seed: int = _TRAIN.seed
 
