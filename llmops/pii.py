@@ -47,6 +47,8 @@ from presidio_anonymizer.entities import OperatorConfig, OperatorResult  # noqa:
 from presidio_anonymizer.operators import Operator, OperatorType  # noqa: E402
 from presidio_anonymizer.operators.aes_cipher import AESCipher  # noqa: E402
 
+from llmops.pii_entities import PII_ENTITIES  # noqa: E402
+
 # Entity types the scrubber detects. Chosen deliberately for support/enterprise text; Presidio
 # defaults that are left out, and why:
 # - DATE_TIME: would erase release dates, SLAs and timestamps; only birth dates are personal
@@ -58,18 +60,7 @@ from presidio_anonymizer.operators.aes_cipher import AESCipher  # noqa: E402
 #   alphanumeric patterns without a usable checksum that fire on order, ticket and part numbers.
 # - URL, MAC_ADDRESS, CRYPTO, UUID: technical identifiers that documentation legitimately contains.
 # CUSTOM (the deny list) is added on top when a deny list is configured.
-SUPPORTED_ENTITIES: list[str] = [
-    "PERSON",
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "CREDIT_CARD",
-    "IBAN_CODE",
-    "US_SSN",
-    "CN_RESIDENT_ID",
-    "IP_ADDRESS",
-    "STREET_ADDRESS",
-    "DATE_OF_BIRTH",
-]
+SUPPORTED_ENTITIES: list[str] = list(PII_ENTITIES)
 DENY_LIST_ENTITY = "CUSTOM"
 OPERATORS = ("placeholder", "mask", "hash", "encrypt")
 

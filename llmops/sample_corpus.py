@@ -33,6 +33,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Sequence
 
+from llmops.pii_entities import PII_ENTITIES
+
 # ---------------------------------------------------------------------------
 # Public constants
 # ---------------------------------------------------------------------------
@@ -41,18 +43,7 @@ COMPANY = "Lumora Systems"
 COMPANY_LEGAL = "Lumora Systems GmbH"
 COMPANY_DOMAIN = "lumora.example"
 
-PII_TYPES: tuple[str, ...] = (
-    "PERSON",
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "CREDIT_CARD",
-    "IBAN_CODE",
-    "US_SSN",
-    "CN_RESIDENT_ID",
-    "IP_ADDRESS",
-    "LOCATION",
-    "DATE_OF_BIRTH",
-)
+PII_TYPES: tuple[str, ...] = PII_ENTITIES
 
 #: Share (percent) of documents per kind; allocated by largest remainder.
 KIND_SHARES: tuple[tuple[str, int], ...] = (
@@ -931,7 +922,7 @@ class _PiiFactory:
             city, areas, pin = r.choice(_IN_CITIES)
             value = (f"Flat {r.randint(1, 20)}{r.choice('ABCD')}, {r.randint(1, 400)} "
                      f"{r.choice(_IN_ROADS)}, {r.choice(areas)}, {city} {pin}{r.randint(1, 99):03d}")
-        return self.plant("LOCATION", value)
+        return self.plant("STREET_ADDRESS", value)
 
 
 # ---------------------------------------------------------------------------
