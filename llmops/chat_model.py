@@ -28,6 +28,14 @@ class GenerationSettings:
     batch_size: int = 8
 
 
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    completion_tokens: int
+    prompt_tokens: int
+    finish_reason: str  # "stop" (end of answer) or "length" (hit max_new_tokens)
+
+
 class ChatModel:
     """Model + tokenizer that turn chat messages into answers."""
 
@@ -39,13 +47,14 @@ class ChatModel:
     def render(self, messages: Messages, add_generation_prompt: bool = True) -> str:
         return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
 
-    def generate(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[str]:
-        """Greedy answers, batched with left padding."""
+    def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[Completion]:
+        """Greedy answers, batched with left padding, with token counts and why each stopped."""
         import torch
 
         limit = max_new_tokens or self.generation.max_new_tokens
-        answers: list[str] = []
+        completions: list[Completion] = []
         size = self.generation.batch_size
+        eos = self.tokenizer.eos_token_id
         for start in range(0, len(conversations), size):
             prompts = [self.render(m) for m in conversations[start : start + size]]
             batch = self.tokenizer(prompts, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
@@ -57,9 +66,17 @@ class ChatModel:
                     repetition_penalty=self.generation.repetition_penalty,
                     pad_token_id=self.tokenizer.pad_token_id,
                 )
-            new_tokens = output[:, batch["input_ids"].shape[1] :]
-            answers += [t.strip() for t in self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
-        return answers
+            new_tokens = output[:, batch["input_ids"].shape[1] :].tolist()
+            for row, prompt_length in zip(new_tokens, batch["attention_mask"].sum(dim=1).tolist()):
+                stopped = eos in row
+                tokens = row[: row.index(eos)] if stopped else row
+                text = self.tokenizer.decode(tokens, skip_special_tokens=True).strip()
+                completions.append(Completion(text, len(tokens), int(prompt_length), "stop" if stopped else "length"))
+        return completions
+
+    def generate(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[str]:
+        """Answer texts only."""
+        return [c.text for c in self.complete(conversations, max_new_tokens)]
 
     def perplexity(self, prompts: Sequence[Messages], references: Sequence[str]) -> float:
         """exp(mean negative log-likelihood) of the reference answers, given their prompts."""

@@ -74,12 +74,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _summary(args: argparse.Namespace) -> int:
     """Where to look after a pipeline run: registry state, UIs and how to call the served model."""
+    from mlflow.tracking import MlflowClient
+
     from llmops.promoted_model import CHAMPION, PREVIOUS
-    from llmops.tracking import client, configure_mlflow
 
     settings = Settings.from_env()
-    configure_mlflow(settings.mlflow_tracking_uri, "llmops")
-    registry = client()
+    registry = MlflowClient(tracking_uri=settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
     versions = registry.search_model_versions(f"name='{settings.model_name}'")
     aliases = {alias: v.version for v in versions for alias in v.aliases}
     print(f"\nModel registry ({settings.mlflow_tracking_uri}): {settings.model_name}")

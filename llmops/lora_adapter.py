@@ -29,7 +29,7 @@ class TrainSettings:
     alpha: int = 16
     dropout: float = 0.05
     target_modules: tuple[str, ...] = ("q_proj", "v_proj")
-    learning_rate: float = 1e-3
+    learning_rate: float = 2e-3
     max_steps: int = 40
     batch_size: int = 4
     gradient_accumulation_steps: int = 1

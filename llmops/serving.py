@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from llmops.chat_model import ChatModel, Messages
+from llmops.chat_model import ChatModel, Completion, Messages
 from llmops.vector_index import Hit, Retriever
 
 CONTEXT_INSTRUCTION = (
@@ -59,13 +59,12 @@ class Answerer:
         turns = [m for m in messages if m["role"] != "system"]
         return [{"role": "system", "content": system}, *turns]
 
-    def answer(self, messages: Messages, max_tokens: int | None, top_k: int) -> tuple[str, list[Hit], Messages]:
+    def answer(self, messages: Messages, max_tokens: int | None, top_k: int) -> tuple[Completion, list[Hit]]:
         question = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
         hits = self.retriever.search(question, top_k) if self.retriever and top_k and question else []
-        prompt = self.build_messages(messages, hits)
         with self._lock:
-            text = self.chat.generate([prompt], max_tokens)[0]
-        return text, hits, prompt
+            completion = self.chat.complete([self.build_messages(messages, hits)], max_tokens)[0]
+        return completion, hits
 
 
 def _error(status: int, message: str, kind: str = "invalid_request_error", param: str | None = None) -> JSONResponse:
@@ -96,18 +95,17 @@ def create_app(answerer: Answerer) -> FastAPI:
         messages = [m.model_dump() for m in request.messages]
         if not any(m["role"] == "user" for m in messages):
             return _error(400, "messages must contain at least one user message", param="messages")
-        text, hits, prompt = answerer.answer(messages, request.max_tokens, request.top_k)
-        tokenizer = answerer.chat.tokenizer
-        prompt_tokens = len(tokenizer(answerer.chat.render(prompt), add_special_tokens=False)["input_ids"])
-        completion_tokens = len(tokenizer(text, add_special_tokens=False)["input_ids"])
+        completion, hits = answerer.answer(messages, request.max_tokens, request.top_k)
+        usage = {"prompt_tokens": completion.prompt_tokens, "completion_tokens": completion.completion_tokens,
+                 "total_tokens": completion.prompt_tokens + completion.completion_tokens}
         return {
             "id": f"chatcmpl-{uuid.uuid4().hex}",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": answerer.model_id,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                      "total_tokens": prompt_tokens + completion_tokens},
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": completion.text},
+                         "finish_reason": completion.finish_reason}],
+            "usage": usage,
             "sources": [{"doc_id": h.doc_id, "source": h.source, "title": h.title, "score": round(h.score, 4)} for h in hits],
         }
 

@@ -130,6 +130,9 @@ def test_serving_answers_with_sources(trained, corpus, base_spec, model_cache, t
     assert body["object"] == "chat.completion" and body["choices"][0]["message"]["content"]
     assert body["sources"] and "E14" in corpus.set_index("doc_id").loc[body["sources"][0]["doc_id"], "text"]
     assert body["usage"]["total_tokens"] == body["usage"]["prompt_tokens"] + body["usage"]["completion_tokens"]
+    assert body["choices"][0]["finish_reason"] in ("stop", "length")
+    short = http.post("/v1/chat/completions", json={"max_tokens": 2, "messages": [{"role": "user", "content": "Tell me about the warranty."}]}).json()
+    assert short["choices"][0]["finish_reason"] == "length" and short["usage"]["completion_tokens"] == 2
     assert http.get("/v1/models").json()["data"][0]["id"] == "assistant:1"
     bad = http.post("/v1/chat/completions", json={"messages": []})
     assert bad.status_code == 400 and bad.json()["error"]["type"] == "invalid_request_error"

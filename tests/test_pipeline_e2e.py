@@ -68,10 +68,22 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
         raw_meta = instance.get_latest_materialization_event(AssetKey("raw_documents")).asset_materialization.metadata
         assert raw_meta["quarantined"].value >= 3 and raw_meta["documents"].value >= 150
 
-    outcome = result.output_for_node("promoted_model")
-    assert outcome["promote"] and outcome["champion"] == outcome["version"] == 1
-    evaluation = result.output_for_node("evaluation_report")
-    assert set(evaluation["metrics"]) == {"base", "candidate"}
+        outcome = result.output_for_node("promoted_model")
+        assert outcome["promote"] and outcome["champion"] == outcome["version"] == 1
+        assert set(result.output_for_node("evaluation_report")["metrics"]) == {"base", "candidate"}
+
+        # Re-evaluate the same candidate now that a champion exists: it is compared with the
+        # champion on the same items and, being no better, is registered but rejected.
+        again = job.execute_in_process(
+            instance=instance,
+            asset_selection=[AssetKey("evaluation_report"), AssetKey("promoted_model")],
+            run_config=RunConfig(ops={"evaluation_report": EvalConfig(max_samples=4, max_new_tokens=16)}),
+        )
+        metrics = again.output_for_node("evaluation_report")["metrics"]
+        assert set(metrics) == {"base", "candidate", "champion"}
+        assert metrics["champion"]["rouge_l"] == pytest.approx(metrics["candidate"]["rouge_l"])
+        second = again.output_for_node("promoted_model")
+        assert (second["version"], second["promote"], second["baseline"], second["champion"]) == (2, False, "champion", 1)
 
     from llmops.serving import create_app, load_champion_answerer
 
