@@ -50,6 +50,7 @@ class TrainResult:
     eval_loss: float | None
     steps: int
     runtime_s: float
+    tokens: int  # non-padding tokens trained on
     loss_curve: list[tuple[int, float]] = field(default_factory=list)
     loss_plot: Path | None = None
 
@@ -160,7 +161,11 @@ def train_lora(
         for step, loss in curve:
             mlflow.log_metric("train_loss", loss, step=step)
         eval_loss = float(trainer.evaluate()["eval_loss"]) if eval_split is not None and len(eval_split) else None
-        metrics = {"train_loss_final": output.training_loss, "train_runtime_s": output.metrics["train_runtime"]}
+        # trl counts non-padding tokens per step (the figure that matters for throughput).
+        tokens = int(getattr(trainer, "_total_train_tokens", 0))
+        runtime = float(output.metrics["train_runtime"])
+        metrics = {"train_loss_final": output.training_loss, "train_runtime_s": runtime,
+                   "train_tokens": tokens, "train_tokens_per_s": tokens / runtime if runtime else 0.0}
         if eval_loss is not None:
             metrics["eval_loss"] = eval_loss
         mlflow.log_metrics(metrics)
@@ -186,7 +191,8 @@ def train_lora(
         train_loss=float(output.training_loss),
         eval_loss=eval_loss,
         steps=int(output.global_step),
-        runtime_s=float(output.metrics["train_runtime"]),
+        runtime_s=runtime,
+        tokens=tokens,
         loss_curve=curve,
         loss_plot=plot,
     )
