@@ -1,6 +1,8 @@
-"""Jobs: the whole chain, launched from the UI, the nightly schedule or `make run`."""
+"""Jobs: the whole chain (UI, nightly schedule, `make run`) and manual registry control."""
 
 from dagster import AssetSelection, define_asset_job, in_process_executor
+
+from jobs.registry import promote_model_version, rollback_champion
 
 full_pipeline = define_asset_job(
     "full_pipeline",
@@ -11,3 +13,5 @@ full_pipeline = define_asset_job(
     executor_def=in_process_executor,
     description="Raw documents → scrubbed corpus → SFT dataset → LoRA adapter → evaluation → vector index → promoted model.",
 )
+
+__all__ = ["full_pipeline", "promote_model_version", "rollback_champion"]

@@ -72,19 +72,45 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(args: argparse.Namespace) -> int:
-    """Where to look after a pipeline run: registry state, UIs and how to call the served model."""
+def _registry():
     from mlflow.tracking import MlflowClient
 
-    from llmops.promoted_model import CHAMPION, PREVIOUS
-
     settings = Settings.from_env()
-    registry = MlflowClient(tracking_uri=settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
+    return settings, MlflowClient(tracking_uri=settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
+
+
+def _promote(args: argparse.Namespace) -> int:
+    from llmops.promoted_model import promote_version
+
+    settings, registry = _registry()
+    outcome = promote_version(registry, args.model_name or settings.model_name, args.version, args.reason)
+    print(f"champion is now v{outcome['champion']} (previous: v{outcome['previous']})")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from llmops.promoted_model import rollback
+
+    settings, registry = _registry()
+    outcome = rollback(registry, args.model_name or settings.model_name, args.reason)
+    print(f"rolled back: champion is now v{outcome['champion']}, v{outcome['rolled_back']} tagged rolled_back")
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    """Where to look after a pipeline run: registry state, UIs and how to call the served model."""
+    from llmops.promoted_model import CHAMPION, PREVIOUS, aliased_version
+
+    settings, registry = _registry()
     versions = registry.search_model_versions(f"name='{settings.model_name}'")
-    aliases = {alias: v.version for v in versions for alias in v.aliases}
+    aliases: dict[str, list[str]] = {}
+    for alias in (CHAMPION, PREVIOUS):
+        holder = aliased_version(registry, settings.model_name, alias) if versions else None
+        if holder is not None:
+            aliases.setdefault(holder.version, []).append(alias)
     print(f"\nModel registry ({settings.mlflow_tracking_uri}): {settings.model_name}")
     for version in sorted(versions, key=lambda v: int(v.version)):
-        marks = ", ".join(a for a in (CHAMPION, PREVIOUS) if aliases.get(a) == version.version)
+        marks = ", ".join(aliases.get(version.version, []))
         print(f"  v{version.version} {version.tags.get('promotion_decision', '?'):9} "
               f"{('[' + marks + '] ') if marks else ''}{version.tags.get('promotion_reason', '')}")
     print(f"""
@@ -125,16 +151,29 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--table", default="corpus_chunks", help="LanceDB table to retrieve from")
     serve.set_defaults(func=_serve)
 
+    promote = commands.add_parser("promote", help="make a registered model version the champion")
+    promote.add_argument("version", type=int)
+    promote.add_argument("--reason", default="manual promotion", help="recorded on the version")
+    promote.add_argument("--model-name", help="registered model name (default $LLMOPS_MODEL_NAME)")
+    promote.set_defaults(func=_promote)
+
+    back = commands.add_parser("rollback", help="make the previous champion the champion again")
+    back.add_argument("--reason", default="manual rollback", help="recorded on the demoted version")
+    back.add_argument("--model-name", help="registered model name (default $LLMOPS_MODEL_NAME)")
+    back.set_defaults(func=_rollback)
+
     summary = commands.add_parser("summary", help="print the registry state and where to look after a run")
     summary.set_defaults(func=_summary)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from mlflow.exceptions import MlflowException
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (FileNotFoundError, LookupError, ValueError) as exc:
+    except (FileNotFoundError, LookupError, ValueError, MlflowException) as exc:
         print(f"llmops {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

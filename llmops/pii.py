@@ -16,6 +16,7 @@ import os
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 import ipaddress  # noqa: E402
+import multiprocessing  # noqa: E402
 import re  # noqa: E402
 import string  # noqa: E402
 from collections import Counter  # noqa: E402
@@ -88,7 +89,10 @@ class ScrubberConfig:
     allow_list_match: str = "exact"
     deny_list: list[str] = field(default_factory=list)
     batch_size: int = 64
-    n_process: int = 1
+    # Worker processes for large scrub_many() inputs; None means every core this process may use.
+    n_process: int | None = None
+    # Below this many texts scrub_many() stays in-process: forking costs more than it saves.
+    parallel_min_texts: int = 128
 
     def __post_init__(self) -> None:
         """Fail at construction, not on the first document, when the config cannot work."""
@@ -170,6 +174,19 @@ _NOT_NAMES = frozenset(
     "Cheers Regards Best Sincerely Kind Warm Many Wishes Ask Contact Email Call Write Ping Message "
     "Reach Send Questions".split()
 )
+# Words that end (or make up) company, product and team names: a span holding one is not a person
+# ("Nordkyn Freight", "Corvid Mesh Node", "Warehouse Ops"), however sure the small model is.
+_ORG_WORDS = frozenset(
+    "Inc Ltd LLC GmbH AG SA BV Plc Corp Corporation Co Company Group Holdings Partners Bank "
+    "Systems Solutions Technologies Technology Tech Labs Lab Analytics Logistics Freight "
+    "Payments Pay Consulting Software Networks Network Industries Services Capital Ventures "
+    "Media Digital Global International Foods Energy Motors Airlines Insurance Pharma Health "
+    "Ops Desk Squad Department Dept Office Division Unit Center Centre Warehouse Store Shop "
+    "Hub Node Gateway Router Switch Sensor Dock Reader Vault Cam Camera Mesh Edge Cloud Server "
+    "Station Monitor Controller Module Panel Portal App Suite Platform Engine Kit Pro Max Mini "
+    "Plus Lite Ultra Air Series Edition Studio Console Tracker Badge Scanner Printer Hotspot "
+    "Bridge Beacon Relay Lock Thermostat Speaker Display Drive Cable Adapter Charger".split()
+)
 _NAME_STOP = rf"(?!(?:{'|'.join(sorted(_NOT_NAMES))})\b)"
 # A name token: capitalised word with a lower-case letter (so acronyms like SSN/UK/IBAN are not
 # names), hyphens and apostrophes allowed (Al-Sayed, O'Neil), or an initial; or 2-4 Han characters.
@@ -182,20 +199,35 @@ _NAME = (
 _NAME_2PLUS = rf"{_NAME_STOP}{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_TOKEN}){{1,3}}"
 _ROLE = (
     r"(?i:customer|client|agent|user|caller|requester|reporter|assignee|owner|technician|"
-    r"engineer|rep|representative|contact|employee|patient|applicant|driver)"
+    r"engineer|rep|representative|contact|employee|patient|applicant|driver|manager|supervisor|"
+    r"candidate|chair|host|approver|reviewer|recipient|sender|buyer|cardholder|beneficiary|"
+    r"payee|guest|tenant|consignee|addressee|attendee|reference|referee|witness|signatory)"
 )
 _SIGN_OFF = (
     r"(?i:regards|best|cheers|thanks|thank[ \t]+you|sincerely|best[ \t]+wishes|"
-    r"kind[ \t]+regards|warm[ \t]+regards|many[ \t]+thanks)"
+    r"kind[ \t]+regards|warm[ \t]+regards|many[ \t]+thanks|yours(?:[ \t]+\w+)?|"
+    r"all[ \t]+the[ \t]+best|take[ \t]+care)"
 )
 
 # Names in positions where support text puts them; spaCy's small model misses many non-Anglo
 # names (or calls them ORG/NORP/GPE), but the position is reliable evidence on its own.
 _NAME_PATTERNS = [
     Pattern("role (Name)", rf"(?<=\b{_ROLE}[ \t]*\([ \t]*){_NAME}(?=[ \t]*\))", 0.7),
+    Pattern("role, Name,", rf"(?<=\b{_ROLE},[ \t]*){_NAME_2PLUS}(?=[ \t]*,)", 0.7),
+    Pattern(
+        "Name (role)",
+        rf"{_NAME_2PLUS}(?=[ \t]*\((?:{_ROLE}|(?i:on[ \t]+call|lead|intern|cto|ceo|cfo|coo|vp|"
+        r"secretary|minutes|note[ \t]+taker|facilitator))\))",
+        0.7,
+    ),
+    Pattern(
+        "Chinese label",
+        r"(?<=(?:姓名|联系人|客户|申请人|收件人|收货人|经办人|负责人|持卡人)[ \t]*[:：][ \t]*)\p{Han}{2,4}",
+        0.7,
+    ),
     Pattern(
         "role: Full Name",
-        rf"(?<=^[ \t]*(?:\p{{L}}+[ \t]+){{0,2}}{_ROLE}[ \t]*:[ \t]*){_NAME_2PLUS}"
+        rf"(?<=^[ \t]*(?:\p{{L}}+[ \t]+){{0,2}}{_ROLE}s?[ \t]*:[ \t]*){_NAME_2PLUS}"
         r"(?=[ \t]*(?:$|[,;(<|]))",
         0.7,
     ),
@@ -204,8 +236,39 @@ _NAME_PATTERNS = [
         # "product name:", "host name:" and the like label things, not people.
         r"(?<=\b(?<!(?i:product|company|brand|model|device|host|server|file|app|project|team|"
         r"display|domain|network|package|branch|field|column|org|organization)[ \t])"
-        r"(?i:name|full[ \t]+name|account[ \t]+holder|card[ \t]*holder|signed|from|cc)"
-        rf"[ \t]*:[ \t]*){_NAME}(?=[ \t]*(?:$|[,;(<|]))",
+        r"(?i:name|full[ \t]+name|account[ \t]+holder|card[ \t]*holder|signed|from|cc|"
+        r"(?:bill|ship|deliver|sold|sent|issued|addressed)[ \t]+to|attn|attention)"
+        rf"[ \t]*:[ \t]*(?:\r?\n[ \t]*)?){_NAME}(?=[ \t]*(?:$|[,;(<|]))",
+        0.7,
+    ),
+    Pattern(
+        "done by",
+        r"(?<=\b(?i:(?:reported|requested|raised|opened|approved|prepared|submitted|signed|"
+        r"reviewed|verified|authori[sz]ed|handled|closed|written|sent)[ \t]+by)[ \t]*:?[ \t]*)"
+        rf"{_NAME}",
+        0.7,
+    ),
+    Pattern(
+        # Every name in "Attendees: A (chair), B and C".
+        "name list",
+        r"(?<=^[ \t]*(?i:attendees|participants|present|absent|apologies|invitees|cc|to|"
+        rf"people|team[ \t]+members)[ \t]*:(?:[^\n]*?(?:\)[ \t]*,?|,|;|\band))?[ \t]*){_NAME}"
+        r"(?=[ \t]*(?:$|[,;(]|and\b))",
+        0.7,
+    ),
+    Pattern(
+        # Chat transcripts: "[14:02] Ana Lima: ..." or "14:02 - Ana Lima: ...".
+        "chat speaker",
+        r"(?<=^[ \t]*(?:\[[^\]\n]{1,40}\]|\(?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp][Mm])?\)?"
+        rf"(?:[ \t]*-)?)[ \t]*){_NAME}(?=[ \t]*:)",
+        0.7,
+    ),
+    Pattern(
+        # A name alone on its line, directly above an address, phone or e-mail line (letters,
+        # CVs, delivery notes, signatures).
+        "contact block",
+        rf"(?<=^[ \t]*){_NAME_2PLUS}(?=[ \t]*\r?\n[ \t]*(?:\d|(?:Flat|Apt|Unit|Suite|Room|Tel|"
+        r"Phone|Mobile|Cell|Email|E-mail)\b|[\w.+\-]+@|\p{Lu}[^\n,]*\d[^\n,]*,[^\n]*\d))",
         0.7,
     ),
     Pattern(
@@ -217,7 +280,8 @@ _NAME_PATTERNS = [
         "contact verb",
         r"(?<=\b(?i:contact|contacted|ask[ \t]+for|speak[ \t]+(?:to|with)|spoke[ \t]+(?:to|with)|"
         r"talked[ \t]+to|assigned[ \t]+to|escalated[ \t]+to|forwarded[ \t]+to|cc'd|"
-        rf"my[ \t]+name[ \t]+is)(?::[ \t]*|[ \t]+)){_NAME}",
+        r"chatting[ \t]+with|handed[ \t]+(?:over[ \t]+)?to|reassigned[ \t]+to|"
+        rf"on[ \t]+behalf[ \t]+of|my[ \t]+name[ \t]+is|this[ \t]+is)(?::[ \t]*|[ \t]+)){_NAME}",
         0.7,
     ),
     Pattern(
@@ -234,7 +298,8 @@ _NAME_PATTERNS = [
     Pattern("Chinese honorific", r"\p{Han}{2,3}(?=先生|女士|小姐|老师)", 0.7),
     Pattern(
         "signature",
-        rf"(?<={_SIGN_OFF}[ \t]*[,!.]?[ \t]*\r?\n[ \t]*|^[ \t]*(?:--|—|–)[ \t]*){_NAME}"
+        rf"(?<={_SIGN_OFF}[ \t]*(?:in[ \t]+advance)?[ \t]*[,!.]?[ \t]*\r?\n[ \t]*"
+        rf"|^[ \t]*(?:--|—|–)[ \t]*){_NAME}"
         r"(?=[ \t]*(?:\r?\n|$|,))",
         0.7,
     ),
@@ -247,13 +312,16 @@ _MONTH = (
 _DATE = (
     r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH},?[ \t]+\d{{4}}"
-    rf"|{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}})"
+    rf"|{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}"
+    rf"|\d{{1,2}}[-/.]{_MONTH}[-/.](?:\d{{4}}|\d{{2}})"
+    r"|\d{4}[ \t]*年[ \t]*\d{1,2}[ \t]*月[ \t]*\d{1,2}[ \t]*日)"
 )
 # A date is a birth date only right after a birth cue; plain dates (releases, SLAs) survive.
 _DOB_PATTERNS = [
     Pattern(
         "date after birth cue",
-        r"(?<=\b(?i:born|d\.?o\.?b\.?|date[ \t]+of[ \t]+birth|birth[ \t]*date|birthday)(?!-)"
+        r"(?<=(?:\b(?i:born|d\.?o\.?b\.?|date[ \t]+of[ \t]+birth|birth[ \t]*date|birthday)(?!-)"
+        r"|出生日期|出生|生日)"
         rf"[^\n\d]{{0,40}}){_DATE}(?!\d)",
         0.85,
     )
@@ -270,7 +338,9 @@ _UNIT_PREFIX = (
 )
 _EN_SUFFIX = (
     r"(?:(?:Street|Avenue|Road|Lane|Boulevard|Drive|Way|Court|Place|Parkway|Terrace|Close|"
-    r"Crescent|Square|Highway|Circle|Row|Gardens|Grove|Mews|Hill|Rise|Walk|Green)\b"
+    r"Crescent|Square|Highway|Circle|Row|Gardens|Grove|Mews|Hill|Rise|Walk|Green|Parade|"
+    r"Esplanade|Promenade|Quay|Wharf|Trail|Heights|Plaza|Vale|View|Circuit|Loop|Pike|Alley|"
+    r"Turnpike|Expressway|Freeway|Crossing|Cove|Glen|Meadows?|Ridge|Strand|Park)\b"
     r"|(?:St|Ave|Rd|Ln|Blvd|Dr|Ct|Pl|Pkwy|Sq|Hwy)\b\.?)"
 )
 _STREET_EN = (
@@ -324,8 +394,9 @@ _ADDRESS_CONTEXT = [
 _CN_ID_PATTERNS = [
     Pattern(
         "PRC resident id",
-        r"(?<![\dA-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-        r"\d{3}[\dXx](?![\dA-Za-z])",
+        # Written whole or grouped 6-8-4 (region, birth date, sequence + check).
+        r"(?<![\dA-Za-z])[1-9]\d{5}(?P<sep>[ \t-]?)(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
+        r"(?:0[1-9]|[12]\d|3[01])(?P=sep)\d{3}[\dXx](?![\dA-Za-z])",
         0.5,
     )
 ]
@@ -342,16 +413,33 @@ _EXTRA_CARD_PATTERNS = [
 _LABELLED_PHONE_PATTERNS = [
     Pattern(
         "labelled phone",
-        r"(?<=\b(?i:phone|tel|telephone|mobile|cell|fax|whatsapp|wechat|call|ring|reach|sms)\b"
-        r"[^\n\d+]{0,15})"
-        r"\+?\(?\d(?:[ .\-()]{0,2}\d){7,14}(?!\d)",
+        r"(?<=\b(?i:phone|tel|telephone|mobile|cell|fax|whatsapp|wechat|call|ring|reach|sms|text|"
+        r"dial|(?:my|your|his|her|their|direct|contact|callback|home|work)[ \t]+(?:number|no\.?|line)"
+        r")\b[^\n\d+]{0,15}|手机|电话|联系方式)"
+        r"\(?\+?\(?\d(?:[ .\-()]{0,2}\d){7,14}(?!\d)",
         0.6,
-    )
+    ),
+    # "+" and a country code are evidence enough, for numbering plans libphonenumber rejects
+    # (fictional ranges such as +44 7700 900xxx) and for regions outside _PHONE_REGIONS.
+    Pattern(
+        "international phone",
+        r"(?<![\w+])(?:\+|\(\+)\d{1,3}\)?(?:[ .\-()]{0,3}\d){7,14}(?![\w\-])",
+        0.5,
+    ),
 ]
 _PHONE_REGIONS = ("US", "GB", "CN", "DE", "FR", "IN", "CA", "AU")
 _PHONE_CONTEXT = PhoneRecognizer.CONTEXT + [
     "tel", "mob", "fax", "whatsapp", "wechat", "reach", "contact", "text",
 ]
+# Runs of 7+ digits with phone punctuation (libphonenumber's shortest valid numbers here), and
+# the characters around them that its leniency checks look at.
+_PHONE_CANDIDATE = re.compile(r"[+(（]?\d(?:[ \t().\-/–]{0,3}\d){6,}")
+_PHONE_WINDOW_MARGIN = 8
+_DIGIT_GROUP_BEFORE = re.compile(r"\d[ \t]$")
+_DIGIT_GROUP_AFTER = re.compile(r"[ \t]\d")
+_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+# Grouped like a payment card (4-4-4-4, Amex 4-6-5): longer than any phone number's grouping.
+_CARD_SHAPE = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}|\d{4}([ -])\d{6}\2\d{5}")
 # An identifier character just before/after a match: the digits belong to ORD-2024-118734 etc.
 _ID_CHARS = frozenset("-_/#." + string.ascii_letters + string.digits)
 
@@ -364,12 +452,20 @@ _NAME_SHAPE = re.compile(r"[^\W\d_](?:[^\W\d_]|[.'’ \-])*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
+class _NamePositionRecognizer(PatternRecognizer):
+    """PERSON from the position a name takes in support text (see _NAME_PATTERNS)."""
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """A company or product in a name position ("Bill to: Nordkyn Freight") is no person."""
+        return not _ORG_WORDS.isdisjoint(pattern_text.split())
+
+
 class _CnResidentIdRecognizer(PatternRecognizer):
     """CN_RESIDENT_ID: an 18-character id whose date is plausible and whose check digit holds."""
 
     def validate_result(self, pattern_text: str) -> bool:
         """Keep only ids with a valid MOD 11-2 check character."""
-        return cn_resident_id_valid(pattern_text)
+        return cn_resident_id_valid(re.sub(r"[ \t-]", "", pattern_text))
 
 
 class _EmailRecognizer(EmailRecognizer):
@@ -394,16 +490,46 @@ class _IpRecognizer(IpRecognizer):
 class _PhoneRecognizer(PhoneRecognizer):
     """libphonenumber matching at VALID leniency, minus digits that are part of an identifier."""
 
+    # A bare digit run is a phone number only with a context word nearby (Presidio adds the
+    # context boost to this score), except for the 11-digit CN mobile, always written bare.
+    BARE_DIGITS_SCORE = 0.1
+
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
-        """Drop matches glued to ids (INV-88213409, ORD-2024-118734) that still parse as phones."""
-        return [
-            r
-            for r in super().analyze(text, entities, nlp_artifacts)
-            if not (r.start > 0 and text[r.start - 1] in _ID_CHARS)
-            and not (r.end < len(text) and text[r.end] in _ID_CHARS - {"."})
-        ]
+        """Drop matches glued to ids (INV-88213409, ORD-2024-118734) or to more digit groups
+        (a card-shaped "4954 4595 5734 8106"); demote bare digit runs ("case 08806954").
+
+        libphonenumber runs once per region over the whole text, which made it the slowest
+        recognizer; it only sees the runs that hold enough digits to be a phone number here.
+        """
+        kept = []
+        for r in self._match_candidates(text, entities, nlp_artifacts):
+            if (
+                (r.start > 0 and text[r.start - 1] in _ID_CHARS)
+                or (r.end < len(text) and text[r.end] in _ID_CHARS - {"."})
+                or _DIGIT_GROUP_BEFORE.search(text, 0, r.start)
+                or _DIGIT_GROUP_AFTER.match(text, r.end)
+                or _CARD_SHAPE.fullmatch(text, r.start, r.end)
+            ):
+                continue
+            if text[r.start : r.end].isdigit() and not _CN_MOBILE.fullmatch(text[r.start : r.end]):
+                r.score = min(r.score, self.BARE_DIGITS_SCORE)
+            kept.append(r)
+        return kept
+
+    def _match_candidates(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None
+    ) -> list[RecognizerResult]:
+        """Presidio's matching on each digit-rich window, with offsets into the whole text."""
+        results = []
+        for candidate in _PHONE_CANDIDATE.finditer(text):
+            start = max(candidate.start() - _PHONE_WINDOW_MARGIN, 0)
+            window = text[start : candidate.end() + _PHONE_WINDOW_MARGIN]
+            for r in super().analyze(window, entities, nlp_artifacts):
+                r.start, r.end = r.start + start, r.end + start
+                results.append(r)
+        return EntityRecognizer.remove_duplicates(results)
 
 
 class _PersonNerRecognizer(SpacyRecognizer):
@@ -417,7 +543,8 @@ class _PersonNerRecognizer(SpacyRecognizer):
         """Cut a trailing possessive ("Wei Zhang's"), keep name-shaped proper-noun spans only.
 
         The proper-noun test drops sentence-initial common words the small model calls PERSON
-        ("Meter", "Glad").
+        ("Meter", "Glad"); the neighbour test drops the first word of a company or product
+        ("Veltro" in "Veltro Payments").
         """
         kept = []
         for result in super().analyze(text, entities, nlp_artifacts):
@@ -425,8 +552,11 @@ class _PersonNerRecognizer(SpacyRecognizer):
             if possessive:
                 result.end = possessive.start()
             span = nlp_artifacts.tokens.char_span(result.start, result.end, alignment_mode="expand")
-            if _looks_like_name(text[result.start : result.end]) and all(
-                token.pos_ == "PROPN" for token in span if token.is_alpha
+            following = span.doc[span.end].text if span.end < len(span.doc) else ""
+            if (
+                _looks_like_name(text[result.start : result.end])
+                and following not in _ORG_WORDS
+                and all(token.pos_ == "PROPN" for token in span if token.is_alpha)
             ):
                 kept.append(result)
         return kept
@@ -438,6 +568,7 @@ def _looks_like_name(value: str) -> bool:
         bool(_NAME_SHAPE.fullmatch(value))
         and value[0].isupper()
         and _NOT_NAMES.isdisjoint(value.split())
+        and _ORG_WORDS.isdisjoint(value.split())
     )
 
 
@@ -475,7 +606,7 @@ def _build_recognizers(config: ScrubberConfig) -> list[EntityRecognizer]:
         _PersonNerRecognizer(
             supported_language=lang, supported_entities=["PERSON"], name=_PersonNerRecognizer.NAME
         ),
-        PatternRecognizer(
+        _NamePositionRecognizer(
             "PERSON",
             name="NamePositionRecognizer",
             supported_language=lang,
@@ -586,20 +717,19 @@ class Scrubber:
     ) -> list[ScrubResult]:
         """Scrub many texts with spaCy batching (nlp.pipe); same output as scrub() per text.
 
+        Large inputs are analyzed in n_process forked workers (spaCy and the recognizers both
+        run there, not only the NLP step); overlap resolution and anonymization stay here.
         Texts sharing a group id (the title, body and metadata fields of one document) share
         what was detected: a name found in the body is also removed from a title that gave the
         recognizers no context. Pseudonym numbering still restarts for every text.
         """
         texts = list(texts)
         groups = list(groups) if groups is not None else list(range(len(texts)))
-        analyzed = list(
-            self._batch_analyzer.analyze_iterator(
-                texts,
-                batch_size=self.config.batch_size,
-                n_process=self.config.n_process,
-                **self._analyze_kwargs(),
-            )
-        )
+        workers = min(self._workers(), len(texts) // max(self.config.parallel_min_texts // 2, 1))
+        if workers > 1 and len(texts) >= self.config.parallel_min_texts:
+            analyzed = self._analyze_in_workers(texts, workers)
+        else:
+            analyzed = self._analyze_batch(texts)
         detected: dict[Hashable, dict[str, RecognizerResult]] = {}
         for group, text, results in zip(groups, texts, analyzed):
             detected.setdefault(group, {}).update(_detected_values(text, results))
@@ -607,6 +737,35 @@ class Scrubber:
             self._anonymize(text, _with_repeats(text, results, detected[group]))
             for group, text, results in zip(groups, texts, analyzed)
         ]
+
+    def _analyze_batch(self, texts: list[str]) -> list[list[RecognizerResult]]:
+        return list(
+            self._batch_analyzer.analyze_iterator(
+                texts, batch_size=self.config.batch_size, **self._analyze_kwargs()
+            )
+        )
+
+    def _workers(self) -> int:
+        """Processes to use: fork only (workers inherit the loaded models), never from a
+        daemonic process (which may not have children)."""
+        if (
+            "fork" not in multiprocessing.get_all_start_methods()
+            or multiprocessing.current_process().daemon
+        ):
+            return 1
+        return self.config.n_process or len(os.sched_getaffinity(0))
+
+    def _analyze_in_workers(self, texts: list[str], workers: int) -> list[list[RecognizerResult]]:
+        """Analyze contiguous chunks in forked processes; results come back in input order."""
+        global _WORKER_SCRUBBER
+        chunk = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out long texts
+        chunks = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
+        _WORKER_SCRUBBER = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return [r for part in pool.map(_analyze_chunk, chunks) for r in part]
+        finally:
+            _WORKER_SCRUBBER = None
 
     def decrypt(self, text: str) -> str:
         """Re-identify text scrubbed with operator='encrypt' (authorized use only)."""
@@ -662,6 +821,16 @@ class Scrubber:
         return {"DEFAULT": OperatorConfig(operator, params)}
 
 
+# The Scrubber a forked worker inherits from the parent process (set only around the fork).
+_WORKER_SCRUBBER: Scrubber | None = None
+
+
+def _analyze_chunk(texts: list[str]) -> list[list[RecognizerResult]]:
+    """Worker side of Scrubber._analyze_in_workers."""
+    assert _WORKER_SCRUBBER is not None, "only called in workers forked by scrub_many"
+    return _WORKER_SCRUBBER._analyze_batch(texts)
+
+
 # Shorter detected values (initials, "Li") are not propagated to other mentions: too ambiguous.
 _MIN_REPEAT_CHARS = 3
 
@@ -669,19 +838,27 @@ _MIN_REPEAT_CHARS = 3
 def _detected_values(text: str, results: list[RecognizerResult]) -> dict[str, RecognizerResult]:
     """Detected value -> its result, for the values worth looking for elsewhere.
 
-    Not propagated: very short values, and one-word spaCy PERSON guesses, the model's most
-    frequent misfire (a brand like "Lumora" would otherwise vanish from a whole document).
+    The parts of a full name are looked for too: once "Astrid T. Lindqvist" is known, a later
+    "thanks Astrid" is the same person. Not propagated: very short values, and one-word spaCy
+    PERSON guesses, the model's most frequent misfire (a brand like "Lumora" would otherwise
+    vanish from a whole document).
     """
-    return {
-        text[r.start : r.end]: r
-        for r in results
-        if r.end - r.start >= _MIN_REPEAT_CHARS
-        and not (
-            r.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY)
+    values: dict[str, RecognizerResult] = {}
+    for r in results:
+        value = text[r.start : r.end]
+        words = value.split()
+        if len(value) < _MIN_REPEAT_CHARS or (
+            len(words) == 1
+            and r.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY)
             == _PersonNerRecognizer.NAME
-            and len(text[r.start : r.end].split()) == 1
-        )
-    }
+        ):
+            continue
+        values[value] = r
+        if r.entity_type == "PERSON" and len(words) > 1:
+            for word in words:
+                if len(word) >= _MIN_REPEAT_CHARS and _looks_like_name(word) and "." not in word:
+                    values.setdefault(word, r)
+    return values
 
 
 def _with_repeats(

@@ -77,5 +77,8 @@ class IndexConfig(Config):
 
 
 class PromotionConfig(Config):
-    primary_metric: str = _PROMO.primary_metric
-    min_improvement: float = _PROMO.min_improvement
+    primary_metric: str = Field(_PROMO.primary_metric, description="rouge_l | bleu | token_f1 | exact_match | perplexity")
+    min_improvement: float = Field(_PROMO.min_improvement, description="absolute gain the candidate must exceed")
+    guard_metrics: list[str] = Field(list(_PROMO.guard_metrics), description="metrics that may not regress")
+    guard_tolerance: float = Field(_PROMO.guard_tolerance, description="allowed relative regression of a guard")
+    max_pii_leaks: int = Field(_PROMO.max_pii_leaks, description="personal values the candidate may reveal")

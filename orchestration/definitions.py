@@ -13,7 +13,7 @@ from assets.raw_documents import raw_documents
 from assets.scrubbed_corpus import scrubbed_corpus, scrubbed_corpus_quality
 from assets.sft_dataset import sft_dataset
 from assets.vector_index import vector_index
-from jobs import full_pipeline
+from jobs import full_pipeline, promote_model_version, rollback_champion
 from llmops.settings import Settings
 from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource
 from sensors import nightly_retrain
@@ -34,7 +34,7 @@ def build_definitions(resources: dict) -> Definitions:
     return Definitions(
         assets=[raw_documents, scrubbed_corpus, sft_dataset, lora_adapter, evaluation_report, vector_index, promoted_model],
         asset_checks=[scrubbed_corpus_quality],
-        jobs=[full_pipeline],
+        jobs=[full_pipeline, promote_model_version, rollback_champion],
         schedules=[nightly_retrain],
         resources=resources,
     )

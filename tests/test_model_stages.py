@@ -13,7 +13,16 @@ from fastapi.testclient import TestClient
 from llmops.chat_model import GenerationSettings, load_chat_model
 from llmops.evaluation_report import EvalSettings, evaluate_systems, log_evaluation
 from llmops.lora_adapter import TrainSettings, train_lora
-from llmops.promoted_model import CHAMPION, PREVIOUS, current_champion, decide, register_and_decide
+from llmops.promoted_model import (
+    CHAMPION,
+    PREVIOUS,
+    PromotionPolicy,
+    current_champion,
+    decide,
+    promote_version,
+    register_and_decide,
+    rollback,
+)
 from llmops.serving import Answerer, create_app
 from llmops.sft_dataset import SFTSettings, build_examples, load_split, save_dataset
 from llmops.tracking import client, configure_mlflow
@@ -84,8 +93,11 @@ def test_evaluation_and_promotion_gate(trained, base_spec, model_cache) -> None:
     assert "eval_candidate_rouge_l" in mlflow.get_run(result.run_id).data.metrics
 
     registry = client()
-    first = register_and_decide(registry, "assistant", result.model_uri, decide(report.metrics))
-    assert first["promote"] == (report.metrics["candidate"]["rouge_l"] > report.metrics["base"]["rouge_l"])
+    first_decision = decide(report.metrics)
+    first = register_and_decide(registry, "assistant", result.model_uri, first_decision)
+    if first["promote"]:
+        assert report.metrics["candidate"]["rouge_l"] > report.metrics["base"]["rouge_l"]
+    assert registry.get_model_version("assistant", first["version"]).tags["promotion_reason"] == first_decision.reason
     # a deliberately worse candidate never takes the alias; a better one does, and the old one becomes previous
     worse = {"candidate": {"rouge_l": 0.10}, "champion": {"rouge_l": 0.30}, "base": {"rouge_l": 0.05}}
     better = {"candidate": {"rouge_l": 0.40}, "champion": {"rouge_l": 0.30}}
@@ -95,22 +107,43 @@ def test_evaluation_and_promotion_gate(trained, base_spec, model_cache) -> None:
     rejected = register_and_decide(registry, "assistant", result.model_uri, decide(worse))
     assert not rejected["promote"] and int(current_champion(registry, "assistant").version) == v_first
     tags = registry.get_model_version("assistant", rejected["version"]).tags
-    assert tags["promotion_decision"] == "rejected" and "does not beat champion" in tags["promotion_reason"]
+    assert tags["promotion_decision"] == "rejected" and "vs champion" in tags["promotion_reason"]
+    assert "rouge_l gain -0.2000 is not > +0.0000" in tags["promotion_reason"]
     promoted = register_and_decide(registry, "assistant", result.model_uri, decide(better))
     assert int(current_champion(registry, "assistant").version) == promoted["version"]
     assert int(registry.get_model_version_by_alias("assistant", PREVIOUS).version) == v_first
 
+    # one-command rollback, then manual promotion of a chosen version
+    back = rollback(registry, "assistant", "bad answers reported")
+    assert back == {"champion": v_first, "rolled_back": promoted["version"]}
+    assert registry.get_model_version("assistant", promoted["version"]).tags["promotion_decision"] == "rolled_back"
+    with pytest.raises(LookupError, match="no 'previous'"):
+        rollback(registry, "assistant", "again")
+    assert promote_version(registry, "assistant", rejected["version"], "reviewed") == {"champion": rejected["version"], "previous": v_first}
+    assert registry.get_model_version("assistant", rejected["version"]).tags["promotion_reason"] == "manual: reviewed"
+
 
 def test_decide_rejects_unknown_metric_and_missing_systems() -> None:
-    from llmops.promoted_model import PromotionPolicy
-
-    with pytest.raises(ValueError, match="unknown primary metric"):
+    with pytest.raises(ValueError, match="unknown metric"):
         decide({"candidate": {}, "base": {}}, PromotionPolicy(primary_metric="accuracy"))
     with pytest.raises(ValueError, match="lacks"):
         decide({"base": {"rouge_l": 1.0}})
     lower_is_better = decide({"candidate": {"perplexity": 9.0}, "base": {"perplexity": 12.0}},
                              PromotionPolicy(primary_metric="perplexity"))
     assert lower_is_better.promote
+
+
+def test_guard_metrics_and_pii_leaks_block_promotion() -> None:
+    champion = {"rouge_l": 0.30, "token_f1": 0.40, "perplexity": 10.0}
+    better = {"rouge_l": 0.35, "token_f1": 0.39, "perplexity": 10.4, "pii_leaks": 0}
+    assert decide({"candidate": better, "champion": champion}).promote  # guards within 5%
+    worse_ppl = {**better, "perplexity": 12.0}
+    decision = decide({"candidate": worse_ppl, "champion": champion})
+    assert not decision.promote and "guard perplexity regressed 20.0%" in decision.reason
+    leaky = decide({"candidate": {**better, "pii_leaks": 2}, "champion": champion})
+    assert not leaky.promote and "2 PII values leaked" in leaky.reason
+    lenient = PromotionPolicy(guard_tolerance=0.25, max_pii_leaks=2)
+    assert decide({"candidate": {**worse_ppl, "pii_leaks": 2}, "champion": champion}, lenient).promote
 
 
 def test_serving_answers_with_sources(trained, corpus, base_spec, model_cache, tmp_path) -> None:

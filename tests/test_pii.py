@@ -352,3 +352,78 @@ def test_find_residual_pii_flags_each_type() -> None:
 )
 def test_find_residual_pii_ignores_placeholders_and_hard_negatives(text: str) -> None:
     assert find_residual_pii(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value"),
+    [
+        ("DOB: 18-Oct-1971 (verified)", "DATE_OF_BIRTH", "18-Oct-1971"),
+        ("出生日期：1990年5月12日", "DATE_OF_BIRTH", "1990年5月12日"),
+        ("ID card 510182 19990124 192X checked.", "CN_RESIDENT_ID", "510182 19990124 192X"),
+        ("Reach me on (+86) 15481858224 please.", "PHONE_NUMBER", "(+86) 15481858224"),
+        ("and my number is +44 7700 900781 if you need to call", "PHONE_NUMBER",
+         "+44 7700 900781"),
+        ("Courier: +61 412 345 678, Sydney depot.", "PHONE_NUMBER", "+61 412 345 678"),
+        ("Sent to 43 Banksia Parade, Parramatta NSW 2150 yesterday.", "STREET_ADDRESS",
+         "43 Banksia Parade, Parramatta NSW 2150"),
+    ],
+)
+def test_more_formats_are_found(scrubber: Scrubber, text: str, entity: str, value: str) -> None:
+    assert value in _detected(scrubber, text).get(entity, [])
+    assert value not in scrubber.scrub(text).text
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("[09:14 UTC] Tendai Moyo: my dock is dead\n[09:15 UTC] Agent: sorry!", ["Tendai Moyo"]),
+        ("Attendees: Hye-jin Kang (chair), Bogdan Krawczyk, Navid Rostami\n1. Budget.",
+         ["Hye-jin Kang", "Bogdan Krawczyk", "Navid Rostami"]),
+        ("Deliver to:\nFolasade Ogunleye\nFlat 2, 9 Quarry Close, York YO1 7HH", ["Folasade Ogunleye"]),
+        ("CURRICULUM VITAE\nMingyu Feng\nUlmenallee 12, 24103 Kiel", ["Mingyu Feng"]),
+        ("Solveig Aaltonen (on call) paged the team.", ["Solveig Aaltonen"]),
+        ("The applicant, Wairimu Njoroge, sent her papers.", ["Wairimu Njoroge"]),
+        ("References: Leen A. Al-Amiri, leen@hey.com", ["Leen A. Al-Amiri"]),
+        ("Reported by Rodel Bautista after the outage.", ["Rodel Bautista"]),
+        ("姓名：刘晓燕\n手机：13912345678", ["刘晓燕"]),
+    ],
+)
+def test_names_in_more_positions(scrubber: Scrubber, text: str, names: list[str]) -> None:
+    scrubbed = scrubber.scrub(text).text
+    assert [n for n in names if n in scrubbed] == []
+
+
+def test_name_parts_follow_the_full_name(scrubber: Scrubber) -> None:
+    """Once "Astrid T. Lindqvist" is found, a bare "Astrid" later is the same person."""
+    text = "Assigned agent: Astrid T. Lindqvist\nCustomer thanked Astrid for the quick fix."
+    scrubbed = scrubber.scrub(text).text
+    assert "Astrid" not in scrubbed and "Lindqvist" not in scrubbed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Veltro Payments\nINVOICE F-035240\nItem: Corvid Mesh Node (HX-931-B) x 373 units",
+        "Meeting notes — Warehouse Ops weekly, 25/08/2025",
+        "Test value 4954 4595 5734 8106 from the runbook is unrelated.",
+        "Subject: case 08806954 follow-up",
+        "Bill to: Nordkyn Freight",
+    ],
+)
+def test_companies_products_and_lookalike_numbers_survive(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text).text == text
+
+
+def test_parallel_scrub_many_equals_scrub(scrubber: Scrubber) -> None:
+    """Forked workers give exactly what one-by-one scrub() gives, in order, groups included."""
+    parallel = Scrubber(ScrubberConfig(n_process=2, parallel_min_texts=4))
+    texts = HARD_NEGATIVES + [
+        "Customer (Wei Zhang): +86 138 0013 8000, wei.zhang@example.com",
+        "Kind regards,\nOluwaseun Adebayo",
+        "Router reboot loop - Siddharth Venkataraman",
+        "Customer (Siddharth Venkataraman): it reboots hourly.",
+    ]
+    assert parallel.scrub_many(texts) == [scrubber.scrub(t) for t in texts]
+    groups = list(range(len(texts) - 1)) + [len(texts) - 2]
+    assert parallel.scrub_many(texts, groups=groups) == scrubber.scrub_many(texts, groups=groups)
+    assert parallel.scrub_many(texts, groups=groups)[-2].text == "Router reboot loop - <PERSON_1>"

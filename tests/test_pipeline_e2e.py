@@ -3,6 +3,7 @@ temporary Dagster/MLflow/LanceDB stores, then the champion served over HTTP."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -84,6 +85,26 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
         assert metrics["champion"]["rouge_l"] == pytest.approx(metrics["candidate"]["rouge_l"])
         second = again.output_for_node("promoted_model")
         assert (second["version"], second["promote"], second["baseline"], second["champion"]) == (2, False, "champion", 1)
+
+        # manual control from the UI's jobs: promote v2 by hand, then roll back to v1
+        definitions = build_definitions(resources)
+        promoted = definitions.resolve_job_def("promote_model_version").execute_in_process(
+            instance=instance, run_config={"ops": {"promote_champion": {"config": {"version": 2, "reason": "review"}}}})
+        assert promoted.output_for_node("promote_champion") == {"champion": 2, "previous": 1}
+        rolled = definitions.resolve_job_def("rollback_champion").execute_in_process(instance=instance)
+        assert rolled.output_for_node("rollback_to_previous") == {"champion": 1, "rolled_back": 2}
+
+    # and the same from the command line
+    env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path}/mlflow.db", "LLMOPS_MODEL_NAME": "e2e-assistant"}
+    cli = [sys.executable, "-m", "llmops.cli"]
+    promote = subprocess.run([*cli, "promote", "2"], env=env, capture_output=True, text=True, timeout=120)
+    assert promote.returncode == 0 and "champion is now v2 (previous: v1)" in promote.stdout, promote.stderr
+    back = subprocess.run([*cli, "rollback"], env=env, capture_output=True, text=True, timeout=120)
+    assert back.returncode == 0 and "champion is now v1" in back.stdout, back.stderr
+    again_back = subprocess.run([*cli, "rollback"], env=env, capture_output=True, text=True, timeout=120)
+    assert again_back.returncode == 2 and "no 'previous' version" in again_back.stderr
+    summary = subprocess.run([*cli, "summary"], env=env, capture_output=True, text=True, timeout=120)
+    assert "v1 promoted  [champion]" in summary.stdout and "v2 rolled_back" in summary.stdout, summary.stdout
 
     from llmops.serving import create_app, load_champion_answerer
 
