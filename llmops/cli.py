@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -61,11 +62,13 @@ def _scrub(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from llmops.pii import Scrubber, ScrubberConfig, read_allow_list
     from llmops.serving import create_app, load_champion_answerer
 
     settings = Settings.from_env()
+    scrubber = Scrubber(ScrubberConfig(allow_list=read_allow_list(Path(args.allow_list)), allow_list_match="regex"))
     answerer = load_champion_answerer(
-        args.model_name or settings.model_name, settings.mlflow_tracking_uri, settings.lancedb_uri, args.table
+        args.model_name or settings.model_name, settings.mlflow_tracking_uri, settings.lancedb_uri, args.table, scrubber
     )
     print(f"serving {answerer.model_id} on http://{args.host}:{args.port}/v1/chat/completions")
     uvicorn.run(create_app(answerer), host=args.host, port=args.port, log_level="info")
@@ -149,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--model-name", help="registered model name (default $LLMOPS_MODEL_NAME)")
     serve.add_argument("--table", default="corpus_chunks", help="LanceDB table to retrieve from")
+    serve.add_argument("--allow-list", default=os.environ.get("LLMOPS_ALLOW_LIST", "orchestration/scrub_allow_list.txt"),
+                       help="regexes of terms never scrubbed from answers (brand and product names)")
     serve.set_defaults(func=_serve)
 
     promote = commands.add_parser("promote", help="make a registered model version the champion")

@@ -21,6 +21,7 @@ import re  # noqa: E402
 import string  # noqa: E402
 from collections import Counter  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
 from typing import Callable, Hashable, NamedTuple, Sequence  # noqa: E402
 
 import regex  # noqa: E402
@@ -819,6 +820,12 @@ class Scrubber:
         else:
             params = {"pseudonyms": _number_pseudonyms(text, spans)}
         return {"DEFAULT": OperatorConfig(operator, params)}
+
+
+def read_allow_list(path: Path) -> list[str]:
+    """Allow-list entries from a text file, one per line; blank lines and ``#`` comments skipped."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines() if Path(path).is_file() else []
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 # The Scrubber a forked worker inherits from the parent process (set only around the fork).

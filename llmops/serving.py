@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from llmops.chat_model import ChatModel, Completion, Messages
+from llmops.pii import Scrubber
 from llmops.vector_index import Hit, Retriever
 
 CONTEXT_INSTRUCTION = (
@@ -47,6 +48,7 @@ class Answerer:
     retriever: Retriever | None
     model_id: str
     system_prompt: str
+    scrubber: Scrubber | None = None  # answers are scrubbed before they leave the server
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -64,7 +66,13 @@ class Answerer:
         hits = self.retriever.search(question, top_k) if self.retriever and top_k and question else []
         with self._lock:
             completion = self.chat.complete([self.build_messages(messages, hits)], max_tokens)[0]
-        return completion, hits
+        return self.scrubbed(completion), hits
+
+    def scrubbed(self, completion: Completion) -> Completion:
+        """The completion with any personal data the model produced replaced by placeholders."""
+        if self.scrubber is None:
+            return completion
+        return replace(completion, text=self.scrubber.scrub(completion.text).text)
 
 
 def _error(status: int, message: str, kind: str = "invalid_request_error", param: str | None = None) -> JSONResponse:
@@ -112,7 +120,9 @@ def create_app(answerer: Answerer) -> FastAPI:
     return app
 
 
-def load_champion_answerer(model_name: str, tracking_uri: str, lancedb_uri: str, table: str) -> Answerer:
+def load_champion_answerer(
+    model_name: str, tracking_uri: str, lancedb_uri: str, table: str, scrubber: Scrubber | None = None
+) -> Answerer:
     """Load ``models:/<name>@champion`` from the MLflow registry and open the retrieval index."""
     import mlflow
 
@@ -131,4 +141,5 @@ def load_champion_answerer(model_name: str, tracking_uri: str, lancedb_uri: str,
         retriever=Retriever(lancedb_uri, Embedder(), table),
         model_id=f"{model_name}:{version.version}",
         system_prompt=pyfunc.system_prompt,
+        scrubber=scrubber,
     )

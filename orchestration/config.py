@@ -10,6 +10,7 @@ from pydantic import Field
 
 from llmops.evaluation_report import EvalSettings
 from llmops.lora_adapter import TrainSettings
+from llmops.pii import read_allow_list
 from llmops.promoted_model import PromotionPolicy
 from llmops.sft_dataset import SFTSettings
 from llmops.vector_index import IndexSettings
@@ -20,8 +21,7 @@ _TRAIN, _SFT, _EVAL, _INDEX, _PROMO = TrainSettings(), SFTSettings(), EvalSettin
 
 def default_allow_list() -> list[str]:
     """Regexes from ``scrub_allow_list.txt`` (committed configuration; ``#`` starts a comment)."""
-    lines = ALLOW_LIST_FILE.read_text(encoding="utf-8").splitlines() if ALLOW_LIST_FILE.is_file() else []
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return read_allow_list(ALLOW_LIST_FILE)
 
 
 def to_settings(config: Config, cls: type):

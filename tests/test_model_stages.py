@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from llmops.chat_model import GenerationSettings, load_chat_model
+from llmops.chat_model import Completion, GenerationSettings, load_chat_model
+from llmops.pii import Scrubber
 from llmops.evaluation_report import EvalSettings, evaluate_systems, log_evaluation
 from llmops.lora_adapter import TrainSettings, train_lora
 from llmops.promoted_model import (
@@ -155,7 +156,9 @@ def test_serving_answers_with_sources(trained, corpus, base_spec, model_cache, t
     top = retriever.search("what does E14 mean", 3)
     assert "E14" in top[0].text and top[0].score >= top[-1].score
     answerer = Answerer(load_chat_model(base_spec, model_cache, result.adapter_dir, GenerationSettings(max_new_tokens=24)),
-                        retriever, "assistant:1", SYSTEM)
+                        retriever, "assistant:1", SYSTEM, Scrubber())
+    leaked = answerer.scrubbed(Completion("Write to jane.doe@example.com or call +44 20 7946 0958.", 12, 40, "stop"))
+    assert leaked.text == "Write to <EMAIL_ADDRESS_1> or call <PHONE_NUMBER_1>." and leaked.completion_tokens == 12
     http = TestClient(create_app(answerer))
     reply = http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "What does error E14 mean?"}]})
     assert reply.status_code == 200, reply.text
