@@ -228,7 +228,8 @@ _NAME_PATTERNS = [
     ),
     Pattern(
         "role: Full Name",
-        rf"(?<=^[ \t]*(?:\p{{L}}+[ \t]+){{0,2}}{_ROLE}s?[ \t]*:[ \t]*){_NAME_2PLUS}"
+        # optional list marker ("- Employee: …", "2) Contact: …") before the label
+        rf"(?<=^[ \t]*(?:[-*•][ \t]+|\d+[.)][ \t]+)?(?:\p{{L}}+[ \t]+){{0,2}}{_ROLE}s?[ \t]*:[ \t]*){_NAME_2PLUS}"
         r"(?=[ \t]*(?:$|[,;(<|]))",
         0.7,
     ),

@@ -386,6 +386,8 @@ def test_more_formats_are_found(scrubber: Scrubber, text: str, entity: str, valu
         ("References: Leen A. Al-Amiri, leen@hey.com", ["Leen A. Al-Amiri"]),
         ("Reported by Rodel Bautista after the outage.", ["Rodel Bautista"]),
         ("姓名：刘晓燕\n手机：13912345678", ["刘晓燕"]),
+        ("- Employee: Elena Torres (employee no. E-24284)\n2) Approver: Tomasz Wiśniewski",
+         ["Elena Torres", "Tomasz Wiśniewski"]),
     ],
 )
 def test_names_in_more_positions(scrubber: Scrubber, text: str, names: list[str]) -> None:
