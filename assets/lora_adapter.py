@@ -4,7 +4,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
-from llmops.lora_adapter import TrainSettings, train_lora
+from llmops.lora_adapter import TrainSettings, train_lora, training_key
 from orchestration.config import TrainConfig, to_settings
 from orchestration.resources import MlflowResource, ModelStoreResource, PathsResource
 
@@ -20,13 +20,15 @@ def lora_adapter(
 ) -> Output[dict]:
     """A LoRA fine-tune (trl SFTTrainer + peft) of the base model; one MLflow run per materialization."""
     mlflow_tracking.configure()
-    output_dir = paths.stage_dir("training", context.run_id)
+    settings = to_settings(config, TrainSettings)
+    # Keyed by data + recipe, not by run: re-executing a crashed run resumes its checkpoints.
+    output_dir = paths.stage_dir("training", training_key(sft_dataset["version"], model_store.spec(), settings))
     result = train_lora(
         dataset_dir=Path(sft_dataset["path"]),
         output_dir=output_dir,
         base=model_store.spec(),
         model_cache=model_store.cache,
-        settings=to_settings(config, TrainSettings),
+        settings=settings,
         system_prompt=sft_dataset["system_prompt"],
         tags={"dagster_run_id": context.run_id, "dagster_job": context.job_name},
     )
@@ -40,6 +42,7 @@ def lora_adapter(
         "data_version": sft_dataset["version"],
         "adapter_dir": MetadataValue.path(str(result.adapter_dir)),
         "loss_curve": MetadataValue.md(" → ".join(f"{loss:.3f}" for _, loss in result.loss_curve)),
+        "resumed_from": result.resumed_from or "none",
     }
     if result.eval_loss is not None:
         metadata["eval_loss"] = result.eval_loss

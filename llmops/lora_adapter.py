@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import platform
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -38,6 +40,7 @@ class TrainSettings:
     precision: str = "auto"  # "auto" (bf16 autocast where the hardware has it), "bf16" or "fp32"
     warmup_ratio: float = 0.05
     logging_steps: int = 5
+    save_steps: int = 10  # checkpoint interval; a killed run resumes from the last one (0: off)
     seed: int = 42
 
 
@@ -53,6 +56,14 @@ class TrainResult:
     tokens: int  # non-padding tokens trained on
     loss_curve: list[tuple[int, float]] = field(default_factory=list)
     loss_plot: Path | None = None
+    resumed_from: str | None = None  # checkpoint a killed run was resumed from
+
+
+def training_key(data_version: str, base: BaseModelSpec, settings: TrainSettings) -> str:
+    """Folder name for a training job: the same data, base model and settings resume the same
+    checkpoints after a crash, while any change starts afresh."""
+    recipe = json.dumps({"base": base.to_dict(), "settings": asdict(settings)}, sort_keys=True)
+    return f"{data_version}-{hashlib.sha256(recipe.encode()).hexdigest()[:12]}"
 
 
 def use_bf16(precision: str) -> bool:
@@ -67,6 +78,13 @@ def use_bf16(precision: str) -> bool:
     if torch.cuda.is_available():
         return torch.cuda.is_bf16_supported()
     return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+
+
+def last_complete_checkpoint(folder: Path) -> str | None:
+    """Newest checkpoint whose trainer state was written: a kill during a save leaves a partial
+    folder behind, which must not be resumed from."""
+    done = [p for p in folder.glob("checkpoint-*") if (p / "trainer_state.json").is_file()] if folder.is_dir() else []
+    return str(max(done, key=lambda p: int(p.name.split("-")[1]))) if done else None
 
 
 def _loss_plot(curve: list[tuple[int, float]], path: Path) -> Path:
@@ -127,7 +145,9 @@ def train_lora(
         activation_checkpointing=False,
         use_cpu=not torch.cuda.is_available(),
         bf16=use_bf16(settings.precision),
-        save_strategy="no",
+        save_strategy="steps" if settings.save_steps else "no",
+        save_steps=settings.save_steps or 500,
+        save_total_limit=2,
         eval_strategy="no",
         report_to="none",
         disable_tqdm=True,
@@ -152,11 +172,19 @@ def train_lora(
     params = {**{k: (",".join(v) if isinstance(v, tuple) else v) for k, v in asdict(settings).items()}}
     params.update(base_model=base.name, train_examples=len(train_split), data_version=data_version,
                   trainable_params=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad))
-    with mlflow.start_run(run_name=f"lora-{data_version[:8]}") as run:
+    checkpoints = output_dir / "checkpoints"
+    resume = last_complete_checkpoint(checkpoints)
+    run_id_file = output_dir / "mlflow_run_id"
+    run_id = run_id_file.read_text().strip() if resume and run_id_file.is_file() else None
+    with mlflow.start_run(run_id=run_id, run_name=None if run_id else f"lora-{data_version[:8]}") as run:
+        run_id_file.write_text(run.info.run_id)
         mlflow.set_tags({"data_version": data_version, "git_commit": git_commit(), "stage": "lora_adapter",
-                         "python": platform.python_version(), **(tags or {})})
-        mlflow.log_params(params)
-        output = trainer.train()
+                         "python": platform.python_version(), "torch": torch.__version__, **(tags or {})})
+        if run_id is None:
+            mlflow.log_params(params)
+        if resume:
+            mlflow.set_tag("resumed_from", Path(resume).name)
+        output = trainer.train(resume_from_checkpoint=resume)
         curve = [(int(e["step"]), float(e["loss"])) for e in trainer.state.log_history if "loss" in e]
         for step, loss in curve:
             mlflow.log_metric("train_loss", loss, step=step)
@@ -184,6 +212,9 @@ def train_lora(
             model_config=model_config,
             pip_requirements=MODEL_REQUIREMENTS,
         )
+    # The job is done and its adapter saved: a later run with the same recipe trains afresh.
+    shutil.rmtree(checkpoints, ignore_errors=True)
+    run_id_file.unlink()
     return TrainResult(
         run_id=run.info.run_id,
         model_uri=info.model_uri,
@@ -195,4 +226,5 @@ def train_lora(
         tokens=tokens,
         loss_curve=curve,
         loss_plot=plot,
+        resumed_from=Path(resume).name if resume else None,
     )

@@ -62,6 +62,7 @@ class TrainConfig(Config):
     packing: bool = _TRAIN.packing
     precision: str = Field(_TRAIN.precision, description="auto | bf16 | fp32")
     logging_steps: int = _TRAIN.logging_steps
+    save_steps: int = Field(_TRAIN.save_steps, description="checkpoint every N steps; a killed run resumes (0: off)")
     seed: int = _TRAIN.seed
 
 

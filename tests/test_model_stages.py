@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import mlflow
@@ -10,6 +14,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from llmops.base_model import BaseModelSpec
 from llmops.chat_model import Completion, GenerationSettings, load_chat_model
 from llmops.pii import Scrubber
 from llmops.evaluation_report import EvalSettings, evaluate_systems, log_evaluation
@@ -174,3 +179,42 @@ def test_serving_answers_with_sources(trained, corpus, base_spec, model_cache, t
     assert bad.status_code == 400 and bad.json()["error"]["type"] == "invalid_request_error"
     no_user = http.post("/v1/chat/completions", json={"messages": [{"role": "system", "content": "x"}]})
     assert no_user.status_code == 400 and no_user.json()["error"]["param"] == "messages"
+
+
+KILLABLE_TRAINING = """
+import json
+import sys
+from pathlib import Path
+from llmops.base_model import BaseModelSpec
+from llmops.lora_adapter import TrainSettings, train_lora
+from llmops.tracking import configure_mlflow
+root, out, cache = map(Path, sys.argv[1:4])
+configure_mlflow(f"sqlite:///{root}/mlflow.db", "test", str(root / "artifacts"))
+train_lora(root / "ds", out, BaseModelSpec(), cache, TrainSettings(**json.loads(sys.argv[4])), "sys")
+"""
+
+
+def test_training_resumes_after_the_process_is_killed(trained, model_cache, tmp_path) -> None:
+    root, _, _ = trained
+    out = tmp_path / "job"
+    settings = {"max_steps": 6, "save_steps": 2, "logging_steps": 1}
+    proc = subprocess.Popen([sys.executable, "-c", KILLABLE_TRAINING, str(root), str(out), str(model_cache), json.dumps(settings)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 240
+        while not (out / "checkpoints" / "checkpoint-4").is_dir() and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert (out / "checkpoints" / "checkpoint-4").is_dir(), "the training process never reached its second checkpoint"
+    killed_run = (out / "mlflow_run_id").read_text().strip()
+
+    result = train_lora(root / "ds", out, BaseModelSpec(), model_cache, TrainSettings(**settings), SYSTEM)
+    # the kill may land during the save of checkpoint-4: then the complete checkpoint-2 is used
+    assert result.resumed_from in ("checkpoint-2", "checkpoint-4") and result.steps == 6
+    assert result.run_id == killed_run  # the same MLflow run carries on
+    assert mlflow.get_run(result.run_id).data.tags["resumed_from"] == result.resumed_from
+    assert not (out / "checkpoints").exists() and (out / "adapter" / "adapter_config.json").is_file()
+    fresh = train_lora(root / "ds", out, BaseModelSpec(), model_cache, TrainSettings(**{**settings, "max_steps": 2}), SYSTEM)
+    assert fresh.resumed_from is None and fresh.run_id != killed_run
