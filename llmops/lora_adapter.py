@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import mlflow
+import mlflow.data
 
 from llmops.base_model import BaseModelSpec, load_base_model
 from llmops.chat_model import AdapterChatPyfunc, GenerationSettings
@@ -182,6 +183,10 @@ def train_lora(
                          "python": platform.python_version(), "torch": torch.__version__, **(tags or {})})
         if run_id is None:
             mlflow.log_params(params)
+            for split in dataset:  # lineage: the exact data, by content hash, in each role
+                mlflow.log_input(mlflow.data.from_huggingface(dataset[split], path=str(dataset_dir),
+                                                              name=f"sft-{split}", digest=data_version),
+                                 context=split)
         if resume:
             mlflow.set_tag("resumed_from", Path(resume).name)
         output = trainer.train(resume_from_checkpoint=resume)

@@ -73,6 +73,8 @@ def test_training_is_tracked_in_mlflow(trained) -> None:
     assert run.data.tags["data_version"] == build.version and run.data.tags["dagster_run_id"] == "test-run"
     history = client().get_metric_history(result.run_id, "train_loss")
     assert [m.step for m in history] == [2, 4, 6, 8] and all(math.isfinite(m.value) for m in history)
+    inputs = {(i.dataset.name, i.dataset.digest, i.tags[0].value) for i in run.inputs.dataset_inputs}
+    assert inputs == {(f"sft-{split}", build.version, split) for split, rows in build.counts().items() if rows}
     artifacts = {a.path for a in client().list_artifacts(result.run_id)}
     assert "loss_curve.png" in artifacts
     assert (result.adapter_dir / "adapter_config.json").is_file()
