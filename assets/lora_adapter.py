@@ -18,15 +18,16 @@ def lora_adapter(
     model_store: ModelStoreResource,
     sft_dataset: dict,
 ) -> Output[dict]:
-    """A LoRA fine-tune (trl SFTTrainer + peft) of the base model; one MLflow run per materialization."""
+    """A LoRA fine-tune (trl SFTTrainer + peft) of the base model; one MLflow run per training job
+    (a re-executed crashed job resumes its checkpoints and its run)."""
     mlflow_tracking.configure()
-    settings = to_settings(config, TrainSettings)
+    settings, base = to_settings(config, TrainSettings), model_store.spec()
     # Keyed by data + recipe, not by run: re-executing a crashed run resumes its checkpoints.
-    output_dir = paths.stage_dir("training", training_key(sft_dataset["version"], model_store.spec(), settings))
+    output_dir = paths.stage_dir("training", training_key(sft_dataset["version"], base, settings))
     result = train_lora(
         dataset_dir=Path(sft_dataset["path"]),
         output_dir=output_dir,
-        base=model_store.spec(),
+        base=base,
         model_cache=model_store.cache,
         settings=settings,
         system_prompt=sft_dataset["system_prompt"],

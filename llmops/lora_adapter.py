@@ -68,8 +68,8 @@ def training_key(data_version: str, base: BaseModelSpec, settings: TrainSettings
 
 
 def use_bf16(precision: str) -> bool:
-    """bf16 autocast: on a GPU that supports it, or a CPU with AVX-512 BF16 / AMX (~1.35x faster
-    LoRA steps on an EPYC with avx512_bf16, same loss)."""
+    """bf16 autocast: on a GPU that supports it, or a CPU with AVX-512 BF16 / AMX (1.30x the
+    fp32 tokens/s on an EPYC with avx512_bf16, same loss: bench/train.py)."""
     if precision not in ("auto", "bf16", "fp32"):
         raise ValueError(f"precision must be auto, bf16 or fp32, got {precision!r}")
     if precision != "auto":
