@@ -3,7 +3,7 @@
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, MetadataValue, Output, asset, asset_check
 
-from llmops.pii import Scrubber, ScrubberConfig
+from llmops.pii import Scrubber
 from llmops.scrubbed_corpus import QualityReport, scrub_documents, split_failing, validate_scrubbed_corpus
 from orchestration.config import ScrubConfig
 from orchestration.resources import PathsResource
@@ -25,10 +25,10 @@ def scrubbed_corpus(
 ) -> Output[pd.DataFrame]:
     """Raw documents with personal data replaced (Presidio + custom recognizers); rows failing the
     data-quality suite are quarantined with their reasons, not passed downstream."""
-    scrubber = Scrubber(ScrubberConfig(
-        operator=config.operator, score_threshold=config.score_threshold, entities=config.entities,
-        allow_list=config.allow_list, allow_list_match="regex", deny_list=config.deny_list,
-    ))
+    scrubber = Scrubber.with_allow_list(
+        config.allow_list, operator=config.operator, score_threshold=config.score_threshold,
+        entities=config.entities, deny_list=config.deny_list,
+    )
     scrubbed, totals = scrub_documents(raw_documents, scrubber)
     report = validate_scrubbed_corpus(scrubbed)
     quarantined = pd.DataFrame()

@@ -22,14 +22,14 @@ sys.path.insert(0, str(REPO))
 
 
 def build_dataset(work: Path) -> Path:
-    from llmops.pii import Scrubber, ScrubberConfig
+    from llmops.pii import Scrubber
     from llmops.raw_documents import read_documents
     from llmops.scrubbed_corpus import scrub_documents
     from llmops.sft_dataset import build_examples, save_dataset
     from orchestration.config import default_allow_list
 
     corpus, _ = scrub_documents(read_documents(REPO / "data" / "sample").to_frame(),
-                                Scrubber(ScrubberConfig(allow_list=default_allow_list(), allow_list_match="regex")))
+                                Scrubber.with_allow_list(default_allow_list()))
     path = work / "sft"
     save_dataset(build_examples(corpus), path)
     return path

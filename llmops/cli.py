@@ -62,11 +62,11 @@ def _scrub(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from llmops.pii import Scrubber, ScrubberConfig, read_allow_list
+    from llmops.pii import Scrubber, read_allow_list
     from llmops.serving import create_app, load_champion_answerer
 
     settings = Settings.from_env()
-    scrubber = Scrubber(ScrubberConfig(allow_list=read_allow_list(Path(args.allow_list)), allow_list_match="regex"))
+    scrubber = Scrubber.with_allow_list(read_allow_list(Path(args.allow_list)))
     answerer = load_champion_answerer(
         args.model_name or settings.model_name, settings.mlflow_tracking_uri, settings.lancedb_uri, args.table, scrubber
     )

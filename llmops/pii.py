@@ -672,6 +672,11 @@ def _build_recognizers(config: ScrubberConfig) -> list[EntityRecognizer]:
 class Scrubber:
     """Analyzer + anonymizer built once; scrub() per text, scrub_many() for batches."""
 
+    @classmethod
+    def with_allow_list(cls, allow_list: list[str], **options: object) -> Scrubber:
+        """The scrubber used on company text: allow-list entries are regexes, as in the shipped file."""
+        return cls(ScrubberConfig(allow_list=allow_list, allow_list_match="regex", **options))  # type: ignore[arg-type]
+
     def __init__(self, config: ScrubberConfig | None = None) -> None:
         self.config = config or ScrubberConfig()
         nlp_engine = NlpEngineProvider(

@@ -59,3 +59,8 @@ class Settings:
     @property
     def mlflow_artifact_root(self) -> str:
         return os.environ.get("MLFLOW_ARTIFACT_ROOT", str(self.home / "mlflow" / "artifacts"))
+
+    @property
+    def feedback_path(self) -> Path:
+        """Ratings and corrections from serving, read by the ``feedback`` asset."""
+        return Path(os.environ.get("LLMOPS_FEEDBACK_PATH", str(self.home / "feedback" / "feedback.jsonl")))

@@ -108,11 +108,11 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
 
     from llmops.serving import create_app, load_champion_answerer
 
-    from llmops.pii import Scrubber, ScrubberConfig
+    from llmops.pii import Scrubber
     from orchestration.config import default_allow_list
 
     answerer = load_champion_answerer("e2e-assistant", f"sqlite:///{tmp_path}/mlflow.db", str(tmp_path / "lancedb"),
-                                      "corpus_chunks", Scrubber(ScrubberConfig(allow_list=default_allow_list(), allow_list_match="regex")))
+                                      "corpus_chunks", Scrubber.with_allow_list(default_allow_list()))
     assert answerer.model_id == "e2e-assistant:1"
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(answerer), host="127.0.0.1", port=port, log_level="warning"))

@@ -1,0 +1,75 @@
+"""User feedback on served answers: an append-only JSON-lines store shared by serving and training.
+
+Serving (``POST /v1/feedback``) appends one record per rating; the ``feedback`` asset reads them and
+turns corrections into new SFT pairs. Everything stored here is already PII-scrubbed by the writer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    """One rating of one response; ``rating`` is +1 (helpful) or -1 (not helpful)."""
+
+    response_id: str
+    rating: int
+    question: str
+    answer: str
+    model_version: str
+    created_at: float
+    correction: str | None = None
+    key_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.rating not in (1, -1):
+            raise ValueError(f"rating must be 1 or -1, got {self.rating!r}")
+
+
+@dataclass(frozen=True)
+class FeedbackRead:
+    """Records that parsed, and the line numbers (1-based) with the reason for those that did not."""
+
+    records: list[FeedbackRecord]
+    bad_lines: list[tuple[int, str]]
+
+
+class FeedbackStore:
+    """Append-only JSON lines; appends are serialized in-process and flushed to disk before returning."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+
+    def append(self, record: FeedbackRecord) -> None:
+        line = json.dumps(asdict(record), ensure_ascii=False) + "\n"
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write(line)
+                handle.flush()
+                os.fsync(handle.fileno())
+
+    def read(self, since: float | None = None) -> FeedbackRead:
+        """All records (optionally only those created at or after ``since``); bad lines are reported, not fatal."""
+        records: list[FeedbackRecord] = []
+        bad: list[tuple[int, str]] = []
+        if not self.path.exists():
+            return FeedbackRead(records, bad)
+        with self.path.open(encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = FeedbackRecord(**json.loads(line))
+                except (json.JSONDecodeError, TypeError, ValueError) as exc:
+                    bad.append((number, f"{type(exc).__name__}: {exc}"))
+                    continue
+                if since is None or record.created_at >= since:
+                    records.append(record)
+        return FeedbackRead(records, bad)
