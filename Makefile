@@ -6,6 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 export LLMOPS_HOME ?= $(CURDIR)/.llmops
+# Production mode: Dagster storage on Postgres when DAGSTER_PG_URL (or DAGSTER_PG_HOST and the other
+# DAGSTER_PG_* parts) is set; SQLite under dagster_home/ otherwise. `make up` always uses Postgres.
+ifdef DAGSTER_PG_HOST
+export DAGSTER_PG_URL ?= postgresql+psycopg2://$(or $(DAGSTER_PG_USERNAME),postgres):$(DAGSTER_PG_PASSWORD)@$(DAGSTER_PG_HOST):$(or $(DAGSTER_PG_PORT),5432)/$(or $(DAGSTER_PG_DB),dagster)
+endif
+ifdef DAGSTER_PG_URL
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home/postgres
+endif
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -15,7 +23,7 @@ export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export TOKENIZERS_PARALLELISM := false
 MLFLOW_URI = $${MLFLOW_TRACKING_URI:-sqlite:///$(LLMOPS_HOME)/mlflow/mlflow.db}
 
-.PHONY: install run test test-fast dev mlflow-ui serve clean
+.PHONY: install run test test-fast dev mlflow-ui serve clean up down status
 
 # torch first, from the CPU wheel: anything that pulls an unpinned torch would fetch a multi-GB CUDA
 # build. requirements.lock pins the rest to the set tested together. The base model package is
@@ -48,6 +56,17 @@ mlflow-ui: install
 
 serve: install
 	$(BIN)/llmops serve
+
+# The production stack on this machine: Postgres, mlflow server, dagster-webserver, dagster-daemon
+# and llmops serve as background processes (PIDs and logs in $(LLMOPS_HOME)/stack). See docs/deployment.md.
+up: install
+	$(BIN)/python -m llmops.stack up
+
+down:
+	$(BIN)/python -m llmops.stack down
+
+status:
+	$(BIN)/python -m llmops.stack status
 
 clean:
 	rm -rf $(LLMOPS_HOME) $(DAGSTER_HOME)/storage $(DAGSTER_HOME)/history $(DAGSTER_HOME)/schedules $(DAGSTER_HOME)/logs

@@ -14,7 +14,9 @@ from assets.scrubbed_corpus import scrubbed_corpus, scrubbed_corpus_quality
 from assets.sft_dataset import sft_dataset
 from assets.vector_index import vector_index
 from jobs import full_pipeline, promote_model_version, rollback_champion
+from llmops.at_rest import KEY_ENV as AT_REST_KEY_ENV
 from llmops.settings import Settings
+from orchestration.io_managers import EncryptedFilesystemIOManager
 from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource
 from sensors import nightly_retrain
 
@@ -26,6 +28,8 @@ def build_resources(settings: Settings) -> dict:
         "mlflow_tracking": MlflowResource(tracking_uri=settings.mlflow_tracking_uri, model_name=settings.model_name),
         "lancedb": LanceDBResource(uri=settings.lancedb_uri),
         "model_store": ModelStoreResource(cache_dir=str(settings.model_cache)),
+        # asset outputs (raw and scrubbed corpus included) encrypted on disk when a key is configured
+        **({"io_manager": EncryptedFilesystemIOManager.from_env()} if os.environ.get(AT_REST_KEY_ENV) else {}),
     }
 
 
