@@ -7,7 +7,8 @@ so the three always decode the same way.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,43 +37,202 @@ class Completion:
     finish_reason: str  # "stop" (end of answer) or "length" (hit max_new_tokens)
 
 
+@dataclass(frozen=True)
+class StreamChunk:
+    """One piece of a streamed answer; the joined ``text`` of all chunks equals ``complete``'s text."""
+
+    text: str  # new text since the previous chunk (may be "")
+    finish_reason: str | None  # None until the last chunk, then "stop" or "length"
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class DecodeBatch:
+    """Rows that decode greedily together over one KV cache, one token per ``step``.
+
+    Our own loop rather than ``model.generate`` because serving must hand out each token as
+    it is made and let rows leave (and, in the batcher, join) a running batch; ``complete``,
+    ``stream`` and the batcher share it so they always pick the same tokens. Prompts are
+    left-padded; positions come from the attention mask, as ``generate`` does. The repetition
+    penalty covers each row's own prompt and answer tokens, never padding.
+    """
+
+    def __init__(self, model, cache, mask, seen, penalty: float):
+        self.model, self.cache, self.mask, self.seen, self.penalty = model, cache, mask, seen, penalty
+        self.next = None  # the token each row chose last, fed to the model by the next step
+
+    @classmethod
+    def prefill(cls, model, prompts: Sequence[Sequence[int]], pad_id: int, penalty: float) -> "DecodeBatch":
+        """Run the prompts through the model and choose each row's first answer token."""
+        import torch
+        from transformers import DynamicCache
+
+        width = max(len(p) for p in prompts)
+        ids = torch.full((len(prompts), width), pad_id, dtype=torch.long)
+        mask = torch.zeros((len(prompts), width), dtype=torch.long)
+        for row, prompt in enumerate(prompts):
+            ids[row, width - len(prompt) :] = torch.tensor(prompt, dtype=torch.long)
+            mask[row, width - len(prompt) :] = 1
+        cache = DynamicCache(config=model.config)
+        logits = model(input_ids=ids, attention_mask=mask, position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
+                       cache=cache, use_cache=True).logits[:, -1, :]
+        seen = torch.zeros(logits.shape, dtype=torch.bool)
+        for row, prompt in enumerate(prompts):
+            seen[row, list(prompt)] = True
+        batch = cls(model, cache, mask, seen, penalty)
+        batch._choose(logits)
+        return batch
+
+    def __len__(self) -> int:
+        return self.mask.shape[0]
+
+    def _choose(self, logits) -> None:
+        import torch
+
+        logits = logits.float()
+        penalized = torch.where(logits < 0, logits * self.penalty, logits / self.penalty)
+        self.next = torch.where(self.seen, penalized, logits).argmax(dim=-1)
+        self.seen[torch.arange(len(self)), self.next] = True
+
+    def step(self) -> None:
+        """Feed every row's last token and choose the next one."""
+        import torch
+
+        self.mask = torch.cat([self.mask, torch.ones((len(self), 1), dtype=torch.long)], dim=1)
+        positions = self.mask.sum(dim=1, keepdim=True) - 1
+        logits = self.model(input_ids=self.next[:, None], attention_mask=self.mask, position_ids=positions,
+                            cache=self.cache, use_cache=True).logits[:, -1, :]
+        self._choose(logits)
+
+    def keep(self, rows: Sequence[int]) -> None:
+        """Drop every row not in ``rows`` (finished answers), and padding no remaining row needs."""
+        import torch
+
+        index = torch.tensor(list(rows), dtype=torch.long)
+        self.cache.batch_select_indices(index)
+        self.mask, self.seen, self.next = self.mask[index], self.seen[index], self.next[index]
+        unused = int(self.mask.any(dim=0).long().argmax()) if len(self) else 0
+        if unused:
+            self.mask = self.mask[:, unused:]
+            for layer in self.cache.layers:
+                layer.keys, layer.values = layer.keys[:, :, unused:], layer.values[:, :, unused:]
+
+
+class AnswerText:
+    """One row's answer as it grows: turns each new token into the next stream chunk.
+
+    Leading and trailing whitespace are held back so the chunks join to exactly the stripped
+    text ``complete`` returns, and a character split over several byte tokens is only sent
+    once it is whole.
+    """
+
+    def __init__(self, tokenizer, prompt_tokens: int, limit: int, stop_ids: set[int]):
+        self.tokenizer, self.prompt_tokens, self.limit, self.stop_ids = tokenizer, prompt_tokens, limit, stop_ids
+        self.tokens: list[int] = []
+        self.sent = ""
+        self.finish_reason: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.tokenizer.decode(self.tokens, skip_special_tokens=True).strip()
+
+    def add(self, token: int) -> StreamChunk | None:
+        """Record the next token; the chunk to send, or None when there is no new text yet."""
+        if token in self.stop_ids:
+            self.finish_reason = "stop"
+        else:
+            self.tokens.append(token)
+            if len(self.tokens) >= self.limit:
+                self.finish_reason = "length"
+        if self.finish_reason is None:
+            full = self.tokenizer.decode(self.tokens, skip_special_tokens=True).lstrip()
+            if full.endswith("\ufffd"):
+                return None
+            ready = full.rstrip()
+        else:
+            ready = self.text
+        delta, self.sent = ready[len(self.sent) :], ready
+        if not delta and self.finish_reason is None:
+            return None
+        return StreamChunk(delta, self.finish_reason, self.prompt_tokens, len(self.tokens))
+
+
 class ChatModel:
-    """Model + tokenizer that turn chat messages into answers."""
+    """Model + tokenizer that turn chat messages into answers.
+
+    Safe to call from many threads: the model runs one forward pass at a time. ``complete``
+    holds the model for a whole batch, ``stream`` only for each step, so concurrent streams
+    interleave token by token.
+    """
 
     def __init__(self, model, tokenizer, generation: GenerationSettings = GenerationSettings()):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.generation = generation
+        self.lock = threading.Lock()
+        self.stop_ids = {tokenizer.eos_token_id, *_as_set(model.generation_config.eos_token_id)}
 
     def render(self, messages: Messages, add_generation_prompt: bool = True) -> str:
         return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
 
+    def encode(self, messages: Messages) -> list[int]:
+        """Prompt token ids for a conversation, ending with the assistant turn's header."""
+        return self.tokenizer(self.render(messages), add_special_tokens=False)["input_ids"]
+
+    def limit(self, max_new_tokens: int | None) -> int:
+        limit = self.generation.max_new_tokens if max_new_tokens is None else max_new_tokens
+        if limit < 1:
+            raise ValueError(f"max_new_tokens must be at least 1, got {limit}")
+        return limit
+
+    def prefill(self, prompts: Sequence[Sequence[int]]) -> DecodeBatch:
+        return DecodeBatch.prefill(self.model, prompts, self.tokenizer.pad_token_id, self.generation.repetition_penalty)
+
+    def answer_text(self, prompt: Sequence[int], limit: int) -> AnswerText:
+        return AnswerText(self.tokenizer, len(prompt), limit, self.stop_ids)
+
     def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[Completion]:
-        """Greedy answers, batched with left padding, with token counts and why each stopped."""
+        """Greedy answers, ``generation.batch_size`` at a time, with token counts and why each stopped."""
         import torch
 
-        limit = max_new_tokens or self.generation.max_new_tokens
+        limit = self.limit(max_new_tokens)
         completions: list[Completion] = []
         size = self.generation.batch_size
-        eos = self.tokenizer.eos_token_id
         for start in range(0, len(conversations), size):
-            prompts = [self.render(m) for m in conversations[start : start + size]]
-            batch = self.tokenizer(prompts, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
-            with torch.inference_mode():
-                output = self.model.generate(
-                    **batch,
-                    max_new_tokens=limit,
-                    do_sample=False,
-                    repetition_penalty=self.generation.repetition_penalty,
-                    pad_token_id=self.tokenizer.pad_token_id,
-                )
-            new_tokens = output[:, batch["input_ids"].shape[1] :].tolist()
-            for row, prompt_length in zip(new_tokens, batch["attention_mask"].sum(dim=1).tolist()):
-                stopped = eos in row
-                tokens = row[: row.index(eos)] if stopped else row
-                text = self.tokenizer.decode(tokens, skip_special_tokens=True).strip()
-                completions.append(Completion(text, len(tokens), int(prompt_length), "stop" if stopped else "length"))
+            prompts = [self.encode(m) for m in conversations[start : start + size]]
+            answers = [self.answer_text(p, limit) for p in prompts]
+            with self.lock, torch.inference_mode():
+                batch = self.prefill(prompts)
+                active = list(range(len(prompts)))
+                while True:
+                    for row, token in zip(active, batch.next.tolist()):
+                        answers[row].add(token)
+                    going = [i for i, row in enumerate(active) if answers[row].finish_reason is None]
+                    if not going:
+                        break
+                    if len(going) < len(active):
+                        batch.keep(going)
+                        active = [active[i] for i in going]
+                    batch.step()
+            completions.extend(Completion(a.text, len(a.tokens), a.prompt_tokens, a.finish_reason) for a in answers)
         return completions
+
+    def stream(self, messages: Messages, max_new_tokens: int | None = None) -> Iterator[StreamChunk]:
+        """The greedy answer to one conversation, chunk by chunk as tokens are generated."""
+        import torch
+
+        prompt = self.encode(messages)
+        answer = self.answer_text(prompt, self.limit(max_new_tokens))
+        with self.lock, torch.inference_mode():
+            batch = self.prefill([prompt])
+        while True:
+            chunk = answer.add(int(batch.next[0]))
+            if chunk is not None:
+                yield chunk
+            if answer.finish_reason is not None:
+                return
+            with self.lock, torch.inference_mode():
+                batch.step()
 
     def generate(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[str]:
         """Answer texts only."""
@@ -92,11 +252,17 @@ class ChatModel:
             scored = int((labels[:, 1:] != -100).sum())
             if scored == 0:
                 continue
-            with torch.inference_mode():
+            with self.lock, torch.inference_mode():
                 loss = self.model(input_ids=ids, labels=labels).loss
             total_nll += float(loss) * scored
             total_tokens += scored
         return math.exp(total_nll / total_tokens) if total_tokens else float("nan")
+
+
+def _as_set(ids: int | list[int] | None) -> set[int]:
+    if ids is None:
+        return set()
+    return {ids} if isinstance(ids, int) else set(ids)
 
 
 def load_chat_model(
