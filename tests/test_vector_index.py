@@ -1,0 +1,144 @@
+"""Retrieval index with the real MiniLM model and real LanceDB tables in temporary folders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from llmops.raw_documents import read_documents
+from llmops.sample_corpus import generate_corpus
+from llmops.vector_index import Embedder, IndexSettings, Retriever, SearchSettings, build_chunks, build_index
+
+FACTS = {
+    "err14": ("faq", "Error E14", "Error E14 means the temperature sensor is disconnected; reseat the sensor cable."),
+    "reset": ("manual", "Aura reset", "To reset the Aura thermostat hold the dial for 12 seconds until the ring flashes amber."),
+    "warranty": ("faq", "Warranty", "Every Lumora device has a 3-year limited warranty."),
+    "hours": ("faq", "Support hours", "Support is open Monday to Friday, 08:00 to 18:00 CET."),
+    "vacation": ("policy", "Leave policy", "Employees get 28 vacation days per year, plus public holidays."),
+    "pairing": ("manual", "Gridbox pairing", "Press the pair button on the Gridbox twice and open the Lumora app."),
+    "travel": ("policy", "Travel policy", "Book train travel for trips under 600 km; flights need manager approval."),
+    "battery": ("manual", "Battery B10", "The Battery B10 is covered for 10 years or 6,000 cycles."),
+}
+IMMEDIATE = SearchSettings(read_consistency=timedelta(0))  # see other writers' commits at once
+
+
+class CountingEmbedder(Embedder):
+    """The real embedder, remembering every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return super().encode(texts)
+
+
+@pytest.fixture(scope="module")
+def embedder() -> CountingEmbedder:
+    return CountingEmbedder()
+
+
+def corpus(facts: dict[str, tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame([{"doc_id": doc_id, "doc_type": kind, "title": title, "source": f"{kind}/{doc_id}.md",
+                          "text": f"# {title}\n\n{text}", "format": "md", "metadata": f'{{"topic": "{doc_id}"}}'}
+                         for doc_id, (kind, title, text) in facts.items()])
+
+
+def top_doc(retriever: Retriever, question: str) -> str:
+    return retriever.search(question, 1)[0].doc_id
+
+
+def test_incremental_update_embeds_only_new_and_changed_documents(embedder, tmp_path) -> None:
+    uri = str(tmp_path / "lance")
+    first = build_index(corpus(FACTS), uri, embedder)
+    assert (first["added"], first["updated"], first["removed"], first["unchanged"]) == (8, 0, 0, 0)
+    assert first["chunks"] == first["embedded_chunks"] == 8 and first["ann_index"] == "none"
+    retriever = Retriever(uri, embedder, settings=IMMEDIATE)
+    assert top_doc(retriever, "What does error E14 mean?") == "err14"
+
+    embedder.texts.clear()
+    again = build_index(corpus(FACTS), uri, embedder)
+    assert embedder.texts == [] and again["version"] == first["version"]
+    assert (again["added"], again["updated"], again["removed"], again["unchanged"]) == (0, 0, 0, 8)
+
+    facts = {k: v for k, v in FACTS.items() if k != "err14"}
+    facts["warranty"] = ("faq", "Warranty", "Every Lumora device now has a 5-year limited warranty, extendable online.")
+    facts["recycling"] = ("policy", "Recycling", "Old devices can be returned to any Lumora store for free recycling.")
+    update = build_index(corpus(facts), uri, embedder)
+    assert (update["added"], update["updated"], update["removed"], update["unchanged"]) == (1, 1, 1, 6)
+    assert sorted(embedder.texts) == sorted(f"# {t}\n\n{x}" for _, t, x in (facts["warranty"], facts["recycling"]))
+    assert update["chunks"] == 8 and update["version"] > first["version"]
+    # The retriever opened before the update sees it: removed documents vanish, answers follow.
+    assert retriever.table.count_rows("doc_id = 'err14'") == 0
+    assert all(hit.doc_id != "err14" for hit in retriever.search("What does error E14 mean?", 8))
+    assert retriever.search("How long is the warranty?", 1)[0].text.endswith("extendable online.")
+    assert top_doc(retriever, "Can I recycle my old device?") == "recycling"
+    assert top_doc(retriever, "How do I reset the Aura thermostat?") == "reset"
+
+    embedder.texts.clear()
+    rechunked = build_index(corpus(facts), uri, embedder, IndexSettings(chunk_chars=60, overlap_chars=10))
+    assert rechunked["updated"] == 8 and rechunked["chunks"] == len(embedder.texts) > 8  # chunking is in the hash
+
+
+def test_metadata_filters_restrict_results_and_bad_filters_are_clear(embedder, tmp_path) -> None:
+    uri = str(tmp_path / "lance")
+    build_index(corpus(FACTS), uri, embedder)
+    retriever = Retriever(uri, embedder)
+    question = "How long is the warranty?"
+    assert top_doc(retriever, question) == "warranty"
+    policies = retriever.search(question, 8, where="doc_type = 'policy'")
+    assert {hit.doc_id for hit in policies} == {"vacation", "travel"} and {h.doc_type for h in policies} == {"policy"}
+    assert [h.doc_id for h in retriever.search(question, 3, where="source LIKE 'manual/%' AND title != 'Aura reset'")] \
+        == [h.doc_id for h in retriever.search(question, 3, where="doc_id IN ('pairing', 'battery')")]
+    assert [h.doc_id for h in retriever.search(question, 3, where="""metadata LIKE '%"topic": "hours"%'""")] == ["hours"]
+    assert retriever.search(question, 3, where="doc_type = 'contract'") == []
+
+    for bad, reason in [("doc_kind = 'faq'", "No field named doc_kind"), ("doc_type = ", "sql parser error"),
+                        ("chunk = 'x'", "invalid filter"), ("CAST(title AS INT) > 1", "Cast error"),
+                        ("  ", "must not be empty"), ("doc_id = 'x' OR " * 200 + "true", "limit is 2000")]:
+        with pytest.raises(ValueError, match=reason) as raised:
+            retriever.search(question, 3, where=bad)
+        assert ".rs:" not in str(raised.value)
+    with pytest.raises(ValueError, match="filterable columns: doc_id, source, doc_type"):
+        retriever.search(question, 3, where="nope = 1")
+    with pytest.raises(ValueError, match="query must not be empty"):
+        retriever.search(" ", 3)
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        retriever.search(question, 0)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> pd.DataFrame:
+    root = tmp_path_factory.mktemp("generated")
+    generate_corpus(root, 40, seed=3)
+    return read_documents(root).to_frame()
+
+
+def test_ann_index_is_built_above_the_threshold_and_kept_up_to_date(embedder, generated, tmp_path) -> None:
+    uri = str(tmp_path / "lance")
+    settings = IndexSettings(ann_min_rows=len(build_chunks(generated, IndexSettings())) - 5)
+    small = build_index(generated.iloc[:-10], uri, embedder, settings)
+    assert small["ann_index"] == "none" and small["chunks"] < settings.ann_min_rows
+    full = build_index(generated, uri, embedder, settings)
+    assert full["ann_index"] == "IvfHnswSq" and full["added"] == 10 and full["chunks"] >= settings.ann_min_rows
+    retriever = Retriever(uri, embedder, settings=IMMEDIATE)
+    assert retriever.table.index_stats("vector_idx").num_unindexed_rows == 0
+
+    rows = retriever.table.to_pandas().sample(12, random_state=0)
+    for row in rows.itertuples():  # a chunk's own text finds that chunk, with its exact score
+        hits = retriever.search(row.text, 5)
+        assert hits[0].chunk_id == row.chunk_id and hits[0].score == pytest.approx(1.0, abs=1e-3)
+        exact = retriever.search_vector(np.asarray(row.vector), 5, exact=True)
+        assert len({h.chunk_id for h in hits} & {h.chunk_id for h in exact}) >= 4
+
+    changed = generated.copy()
+    changed.loc[0, "text"] = "Lumora Skylight K9 error Q77 means the roof hatch motor stalled; clear the rail."
+    update = build_index(changed, uri, embedder, settings)
+    assert update["updated"] == 1 and update["ann_index"] == "IvfHnswSq"
+    assert retriever.table.index_stats("vector_idx").num_unindexed_rows == 0  # optimize folded the rows in
+    assert top_doc(retriever, "What does error Q77 on the Skylight mean?") == changed.loc[0, "doc_id"]
