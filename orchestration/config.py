@@ -75,6 +75,7 @@ class EvalConfig(Config):
 class IndexConfig(Config):
     chunk_chars: int = _INDEX.chunk_chars
     overlap_chars: int = _INDEX.overlap_chars
+    ann_min_rows: int = Field(_INDEX.ann_min_rows, description="build the ANN index once the table has this many chunks")
 
 
 class PromotionConfig(Config):

@@ -142,3 +142,29 @@ def test_ann_index_is_built_above_the_threshold_and_kept_up_to_date(embedder, ge
     assert update["updated"] == 1 and update["ann_index"] == "IvfHnswSq"
     assert retriever.table.index_stats("vector_idx").num_unindexed_rows == 0  # optimize folded the rows in
     assert top_doc(retriever, "What does error Q77 on the Skylight mean?") == changed.loc[0, "doc_id"]
+
+
+def test_vector_index_asset_reports_what_changed(tmp_path) -> None:
+    from dagster import asset, materialize
+
+    from assets.vector_index import vector_index
+    from orchestration.resources import LanceDBResource
+
+    documents = {"facts": corpus(FACTS)}
+
+    @asset(name="scrubbed_corpus")
+    def scrubbed_corpus_input() -> pd.DataFrame:  # the real asset's output shape, without the scrub run
+        return documents["facts"]
+
+    def run() -> dict:
+        result = materialize([scrubbed_corpus_input, vector_index], resources={"lancedb": LanceDBResource(uri=str(tmp_path))},
+                             run_config={"ops": {"vector_index": {"config": {"ann_min_rows": 1000}}}})
+        metadata = result.asset_materializations_for_node("vector_index")[0].metadata
+        return {key: value.value for key, value in metadata.items()}
+
+    first = run()
+    assert first["added"] == 8 and first["ann_index"] == "none" and first["uri"] == str(tmp_path)
+    documents["facts"] = corpus({k: v for k, v in FACTS.items() if k != "hours"})
+    second = run()
+    assert (second["removed"], second["unchanged"], second["embedded_chunks"]) == (1, 7, 0)
+    assert second["version"] > first["version"] and second["table"] == "corpus_chunks"
