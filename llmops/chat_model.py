@@ -104,6 +104,28 @@ class DecodeBatch:
                             cache=self.cache, use_cache=True).logits[:, -1, :]
         self._choose(logits)
 
+    def extend(self, other: "DecodeBatch") -> None:
+        """Add ``other``'s rows to this batch: both are left-padded to one width, cache included.
+
+        Masked cache slots never reach attention and positions come from the mask, so every row
+        keeps decoding as it would alone (continuous batching).
+        """
+        import torch
+        import torch.nn.functional as F
+
+        width = max(self.mask.shape[1], other.mask.shape[1])
+        for batch in (self, other):
+            pad = width - batch.mask.shape[1]
+            if pad:
+                batch.mask = F.pad(batch.mask, (pad, 0))
+                for layer in batch.cache.layers:
+                    layer.keys, layer.values = F.pad(layer.keys, (0, 0, pad, 0)), F.pad(layer.values, (0, 0, pad, 0))
+        for mine, theirs in zip(self.cache.layers, other.cache.layers):
+            mine.keys, mine.values = torch.cat([mine.keys, theirs.keys]), torch.cat([mine.values, theirs.values])
+        self.mask = torch.cat([self.mask, other.mask])
+        self.seen = torch.cat([self.seen, other.seen])
+        self.next = torch.cat([self.next, other.next])
+
     def keep(self, rows: Sequence[int]) -> None:
         """Drop every row not in ``rows`` (finished answers), and padding no remaining row needs."""
         import torch
