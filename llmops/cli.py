@@ -128,6 +128,26 @@ Where to look:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from llmops.backup import Stores, backup
+
+    manifest = backup(Path(args.dir), Stores.from_env())
+    for item in manifest["items"]:
+        print(f"  {item['name']:17} {item['kind']:7} {item['bytes']:>14,} bytes  {item['path']}")
+    for line in manifest["skipped"]:
+        print(f"  not saved: {line}")
+    print(f"backup written to {args.dir}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from llmops.backup import Stores, restore
+
+    manifest = restore(Path(args.dir), Stores.from_env(), force=args.force)
+    print(f"restored the backup of {manifest['created']}: {', '.join(i['name'] for i in manifest['items'])}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="llmops", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -169,6 +189,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = commands.add_parser("summary", help="print the registry state and where to look after a run")
     summary.set_defaults(func=_summary)
+
+    save = commands.add_parser("backup", help="save Dagster and MLflow storage, artifacts, the index and serving files")
+    save.add_argument("dir", help="a new or empty folder")
+    save.set_defaults(func=_backup)
+    load = commands.add_parser("restore", help="put a backup made by `llmops backup` back into the configured stores")
+    load.add_argument("dir")
+    load.add_argument("--force", action="store_true", help="replace stores that already hold data")
+    load.set_defaults(func=_restore)
     return parser
 
 
