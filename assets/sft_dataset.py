@@ -3,21 +3,25 @@
 import pandas as pd
 from dagster import AssetExecutionContext, DataVersion, MetadataValue, Output, asset
 
-from llmops.sft_dataset import SFTSettings, build_examples, save_dataset
+from llmops.drift_report import save_reference_corpus
+from llmops.sft_dataset import Pair, SFTSettings, build_examples, save_dataset
 from orchestration.config import SFTDatasetConfig, to_settings
 from orchestration.resources import PathsResource
 
 
 @asset(group_name="training", kinds={"huggingface"})
 def sft_dataset(
-    context: AssetExecutionContext, config: SFTDatasetConfig, paths: PathsResource, scrubbed_corpus: pd.DataFrame
+    context: AssetExecutionContext, config: SFTDatasetConfig, paths: PathsResource, scrubbed_corpus: pd.DataFrame,
+    feedback: list[dict],
 ) -> Output[dict]:
-    """Train/validation/test splits of prompt/completion chat examples, versioned by content hash."""
-    build = build_examples(scrubbed_corpus, to_settings(config, SFTSettings))
+    """Train/validation/test splits of prompt/completion chat examples, versioned by content hash;
+    user corrections (the `feedback` asset) join the train split."""
+    build = build_examples(scrubbed_corpus, to_settings(config, SFTSettings), [Pair(**pair) for pair in feedback])
     if not build.examples["train"] or not build.examples["test"]:
         raise ValueError(f"not enough instruction pairs to train and test: {build.counts()}")
     path = paths.stage_dir("datasets", "sft") / build.version
     save_dataset(build, path)
+    save_reference_corpus(scrubbed_corpus, path)  # what drift is measured against once this data trains a champion
     sample = build.examples["train"][0]
     return Output(
         {"path": str(path), "version": build.version, "counts": build.counts(), "system_prompt": config.system_prompt},
@@ -27,6 +31,7 @@ def sft_dataset(
             "documents_used": build.documents_used,
             "documents_without_pairs": build.documents_without_pairs,
             "duplicates_dropped": build.duplicates_dropped,
+            "feedback_pairs": len(feedback),
             "data_version": build.version,
             "path": MetadataValue.path(str(path)),
             "example": MetadataValue.json(sample),

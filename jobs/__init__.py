@@ -1,17 +1,35 @@
-"""Jobs: the whole chain (UI, nightly schedule, `make run`) and manual registry control."""
+"""Jobs: the whole chain (UI, schedules, sensors, `make run`), ingestion of new data, the champion
+check, and manual registry control."""
 
 from dagster import AssetSelection, define_asset_job, in_process_executor
 
 from jobs.registry import promote_model_version, rollback_champion
 
+# Monitoring assets judge the champion and new data; they are not steps of a retrain.
+MONITORING = AssetSelection.groups("monitoring")
+
 full_pipeline = define_asset_job(
     "full_pipeline",
-    selection=AssetSelection.all(include_sources=False),
+    selection=AssetSelection.all(include_sources=False) - MONITORING,
     # One process: on a small machine the steps would compete for the same cores anyway, and
     # each extra process pays ~13 s re-importing torch/transformers. Scale-out executors are
     # a deployment choice (see infra/).
     executor_def=in_process_executor,
-    description="Raw documents → scrubbed corpus → SFT dataset → LoRA adapter → evaluation → vector index → promoted model.",
+    description="Raw documents → scrubbed corpus → SFT dataset (+ feedback) → LoRA adapter → evaluation → vector index → promoted model.",
 )
 
-__all__ = ["full_pipeline", "promote_model_version", "rollback_champion"]
+ingest_new_data = define_asset_job(
+    "ingest_new_data",
+    selection=AssetSelection.assets("raw_documents", "scrubbed_corpus", "vector_index", "drift_report"),
+    executor_def=in_process_executor,
+    description="New raw files: re-ingest and scrub, refresh the retrieval index, measure drift against the champion's data.",
+)
+
+evaluate_champion = define_asset_job(
+    "evaluate_champion",
+    selection=AssetSelection.assets("feedback", "sft_dataset", "champion_evaluation"),
+    executor_def=in_process_executor,
+    description="The champion on the newest held-out data, plus the live negative-feedback rate.",
+)
+
+__all__ = ["evaluate_champion", "full_pipeline", "ingest_new_data", "promote_model_version", "rollback_champion"]

@@ -9,8 +9,13 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from llmops.sft_dataset import Pair
+
+FEEDBACK_KIND = "feedback"  # the ``kind`` of SFT pairs that come from user corrections
 
 
 @dataclass(frozen=True)
@@ -73,3 +78,21 @@ class FeedbackStore:
                 if since is None or record.created_at >= since:
                     records.append(record)
         return FeedbackRead(records, bad)
+
+
+def correction_pairs(records: Iterable[FeedbackRecord], scrub: Callable[[list[str]], list[str]]) -> list[Pair]:
+    """User corrections as SFT pairs (question -> corrected answer), scrubbed again before training.
+
+    Serving scrubs on write, but the training set is the last gate before weights: a correction
+    typed by a person is scrubbed here too. The newest correction of a response wins; blank ones
+    are ignored."""
+    latest: dict[str, FeedbackRecord] = {}
+    for record in sorted(records, key=lambda r: r.created_at):
+        if record.correction and record.correction.strip() and record.question.strip():
+            latest[record.response_id] = record
+    chosen = list(latest.values())
+    if not chosen:
+        return []
+    texts = scrub([text for r in chosen for text in (r.question.strip(), r.correction.strip())])
+    return [Pair(texts[2 * i], texts[2 * i + 1], f"feedback-{r.response_id}", FEEDBACK_KIND)
+            for i, r in enumerate(chosen)]

@@ -192,11 +192,25 @@ class SFTBuild:
         return dict(sorted(counts.items()))
 
 
-def build_examples(corpus: pd.DataFrame, settings: SFTSettings = SFTSettings()) -> SFTBuild:
-    """Pairs from every document, de-duplicated, split by document, versioned by content hash."""
+def build_examples(corpus: pd.DataFrame, settings: SFTSettings = SFTSettings(),
+                   extra_train: Iterable[Pair] = ()) -> SFTBuild:
+    """Pairs from every document, de-duplicated, split by document, versioned by content hash.
+
+    ``extra_train`` (user corrections from serving) only ever go to train: held-out splits stay
+    document-derived, so evaluations remain comparable between dataset versions."""
     examples: dict[str, list[dict]] = {split: [] for split in SPLITS}
     seen: set[str] = set()
     used = without = dropped = 0
+
+    def add(pair: Pair, split: str) -> None:
+        nonlocal dropped
+        key = hashlib.sha256(f"{pair.question.lower()}\x00{pair.answer.lower()}".encode()).hexdigest()
+        if key in seen:
+            dropped += 1
+            return
+        seen.add(key)
+        examples[split].append(to_example(pair, settings.system_prompt))
+
     for row in corpus.sort_values("doc_id").itertuples(index=False):
         pairs = [
             Pair(p.question.strip(), _clip(p.answer, settings.max_answer_chars), p.doc_id, p.kind)
@@ -209,12 +223,9 @@ def build_examples(corpus: pd.DataFrame, settings: SFTSettings = SFTSettings()) 
         used += 1
         split = split_for(row.doc_id, settings)
         for pair in pairs:
-            key = hashlib.sha256(f"{pair.question.lower()}\x00{pair.answer.lower()}".encode()).hexdigest()
-            if key in seen:
-                dropped += 1
-                continue
-            seen.add(key)
-            examples[split].append(to_example(pair, settings.system_prompt))
+            add(pair, split)
+    for pair in extra_train:
+        add(pair, "train")
     digest = hashlib.sha256(json.dumps(examples, sort_keys=True).encode()).hexdigest()[:16]
     return SFTBuild(examples, used, without, dropped, digest)
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from dagster import Config
 from pydantic import Field
 
+from llmops.automation import RegressionPolicy
+from llmops.drift_report import DriftSettings
 from llmops.evaluation_report import EvalSettings
 from llmops.lora_adapter import TrainSettings
 from llmops.pii import read_allow_list
@@ -84,3 +86,22 @@ class PromotionConfig(Config):
     guard_metrics: list[str] = Field(list(_PROMO.guard_metrics), description="metrics that may not regress")
     guard_tolerance: float = Field(_PROMO.guard_tolerance, description="allowed relative regression of a guard")
     max_pii_leaks: int = Field(_PROMO.max_pii_leaks, description="personal values the candidate may reveal")
+
+
+_DRIFT, _REGRESSION = DriftSettings(), RegressionPolicy()
+
+
+class DriftConfig(Config):
+    threshold: float = Field(_DRIFT.threshold, description="PSI above which new documents count as drifted")
+    bins: int = Field(_DRIFT.bins, description="quantile bins per numeric feature (capped at a tenth of the sample)")
+    min_documents: int = Field(_DRIFT.min_documents, description="fewer new documents are not compared")
+    vocabulary_size: int = Field(_DRIFT.vocabulary_size, description="reference words tracked; the rest are <other>")
+    components: int = Field(_DRIFT.components, description="principal components of the embeddings compared")
+
+
+class ChampionEvaluationConfig(EvalConfig):
+    primary_metric: str = Field(_REGRESSION.primary_metric, description="metric whose drop counts as a regression")
+    max_relative_drop: float = Field(_REGRESSION.max_relative_drop, description="relative drop that triggers retraining")
+    feedback_window_hours: float = Field(_REGRESSION.feedback_window_hours, description="recent feedback window")
+    min_feedback: int = Field(_REGRESSION.min_feedback, description="recent ratings needed to judge feedback")
+    max_negative_rise: float = Field(_REGRESSION.max_negative_rise, description="allowed rise of the negative share")

@@ -6,25 +6,30 @@ import os
 
 from dagster import Definitions
 
+from assets.champion_evaluation import champion_evaluation
+from assets.drift_report import drift_report
 from assets.evaluation_report import evaluation_report
+from assets.feedback import feedback
 from assets.lora_adapter import lora_adapter
 from assets.promoted_model import promoted_model
 from assets.raw_documents import raw_documents
 from assets.scrubbed_corpus import scrubbed_corpus, scrubbed_corpus_quality
 from assets.sft_dataset import sft_dataset
 from assets.vector_index import vector_index
-from jobs import full_pipeline, promote_model_version, rollback_champion
+from jobs import evaluate_champion, full_pipeline, ingest_new_data, promote_model_version, rollback_champion
+from llmops.automation import AutomationSettings
 from llmops.at_rest import KEY_ENV as AT_REST_KEY_ENV
 from llmops.settings import Settings
 from orchestration.io_managers import EncryptedFilesystemIOManager
 from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource
-from sensors import nightly_retrain
+from sensors import build_automation
 
 
 def build_resources(settings: Settings) -> dict:
     """Resources resolved from the environment (embedded defaults under LLMOPS_HOME)."""
     return {
-        "paths": PathsResource(raw_dir=os.environ.get("LLMOPS_RAW_DIR", "data/sample"), home=str(settings.home)),
+        "paths": PathsResource(raw_dir=os.environ.get("LLMOPS_RAW_DIR", "data/sample"), home=str(settings.home),
+                               feedback_file=str(settings.feedback_path)),
         "mlflow_tracking": MlflowResource(tracking_uri=settings.mlflow_tracking_uri, model_name=settings.model_name),
         "lancedb": LanceDBResource(uri=settings.lancedb_uri),
         "model_store": ModelStoreResource(cache_dir=str(settings.model_cache)),
@@ -33,13 +38,16 @@ def build_resources(settings: Settings) -> dict:
     }
 
 
-def build_definitions(resources: dict) -> Definitions:
-    """The whole project around a given set of resources (tests pass temporary stores)."""
+def build_definitions(resources: dict, automation: AutomationSettings | None = None) -> Definitions:
+    """The whole project around a given set of resources (tests pass temporary stores and settings)."""
+    schedules, sensors = build_automation(automation or AutomationSettings.from_env())
     return Definitions(
-        assets=[raw_documents, scrubbed_corpus, sft_dataset, lora_adapter, evaluation_report, vector_index, promoted_model],
+        assets=[raw_documents, scrubbed_corpus, feedback, sft_dataset, lora_adapter, evaluation_report, vector_index,
+                promoted_model, drift_report, champion_evaluation],
         asset_checks=[scrubbed_corpus_quality],
-        jobs=[full_pipeline, promote_model_version, rollback_champion],
-        schedules=[nightly_retrain],
+        jobs=[full_pipeline, ingest_new_data, evaluate_champion, promote_model_version, rollback_champion],
+        schedules=schedules,
+        sensors=sensors,
         resources=resources,
     )
 

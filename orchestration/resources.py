@@ -16,6 +16,10 @@ class PathsResource(ConfigurableResource):
 
     raw_dir: str
     home: str
+    feedback_file: str | None = None  # default: <home>/feedback/feedback.jsonl (where serving writes)
+
+    def feedback_path(self) -> Path:
+        return Path(self.feedback_file) if self.feedback_file else Path(self.home) / "feedback" / "feedback.jsonl"
 
     def stage_dir(self, *parts: str) -> Path:
         path = Path(self.home).joinpath(*parts)

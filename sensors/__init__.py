@@ -1,14 +1,16 @@
-"""Schedules and sensors that launch retraining."""
+"""Schedules and sensors that keep the model current: nightly retrain, new data, drift, regression, failures."""
 
-from dagster import DefaultScheduleStatus, ScheduleDefinition
+from dagster import ScheduleDefinition, SensorDefinition
 
-from jobs import full_pipeline
+from llmops.automation import AutomationSettings
+from sensors.data import build_new_data_sensor, drift_sensor
+from sensors.failures import build_failure_sensor
+from sensors.regression import regression_sensor
+from sensors.schedules import build_schedules
 
-nightly_retrain = ScheduleDefinition(
-    name="nightly_retrain",
-    job=full_pipeline,
-    cron_schedule="0 2 * * *",
-    execution_timezone="UTC",
-    default_status=DefaultScheduleStatus.STOPPED,
-    description="Retrain, evaluate and (only if better) promote every night at 02:00 UTC.",
-)
+
+def build_automation(settings: AutomationSettings) -> tuple[list[ScheduleDefinition], list[SensorDefinition]]:
+    """All schedules and sensors for one set of settings (the environment's, or a test's)."""
+    sensors = [build_new_data_sensor(settings.new_file_settle_s), drift_sensor, regression_sensor,
+               build_failure_sensor(settings.failure_webhook)]
+    return build_schedules(settings), sensors

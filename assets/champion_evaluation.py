@@ -1,0 +1,43 @@
+"""Asset: the champion re-evaluated on fresh held-out data, with the live feedback rate; the
+`regression_sensor` retrains when either has worsened."""
+
+import time
+from pathlib import Path
+
+import mlflow
+from dagster import AssetExecutionContext, Output, asset
+
+from llmops.automation import RegressionPolicy, assess_regression, feedback_rates
+from llmops.evaluation_report import EvalSettings, evaluate_systems
+from llmops.feedback import FeedbackStore
+from llmops.promoted_model import current_champion
+from llmops.sft_dataset import load_split
+from orchestration.config import ChampionEvaluationConfig, to_settings
+from orchestration.resources import MlflowResource, PathsResource
+
+
+@asset(group_name="monitoring", kinds={"mlflow"})
+def champion_evaluation(
+    context: AssetExecutionContext, config: ChampionEvaluationConfig, paths: PathsResource,
+    mlflow_tracking: MlflowResource, sft_dataset: dict,
+) -> Output[dict]:
+    """The champion on the test split of the newest SFT dataset vs its own score at promotion
+    (metric ``eval_candidate_<metric>`` of its training run), and recent vs earlier negative feedback."""
+    client = mlflow_tracking.client()
+    champion = current_champion(client, mlflow_tracking.model_name)
+    if champion is None:
+        reason = "no champion yet: nothing to evaluate"
+        return Output({"evaluated": False, "regressed": False, "reason": reason},
+                      metadata={"regressed": False, "reason": reason})
+    policy = to_settings(config, RegressionPolicy)
+    uri = f"models:/{mlflow_tracking.model_name}/{champion.version}"
+    report = evaluate_systems({"champion": lambda: mlflow.pyfunc.load_model(uri).unwrap_python_model().chat},
+                              list(load_split(Path(sft_dataset["path"]), "test")), to_settings(config, EvalSettings))
+    promoted = client.get_run(champion.run_id).data.metrics.get(f"eval_candidate_{policy.primary_metric}") \
+        if champion.run_id else None
+    rates = feedback_rates(FeedbackStore(paths.feedback_path()).read().records, time.time(), policy.feedback_window_hours)
+    verdict = assess_regression(promoted, report.metrics["champion"][policy.primary_metric], rates, policy)
+    context.log.info(verdict.reason)
+    summary = {**verdict.summary(), "evaluated": True, "champion_version": int(champion.version),
+               "data_version": sft_dataset["version"], "n_samples": report.n_samples}
+    return Output(summary, metadata=summary)

@@ -1,0 +1,36 @@
+"""Asset: ratings and corrections from serving (`POST /v1/feedback`), corrections as SFT pairs."""
+
+from dataclasses import asdict
+
+from dagster import AssetExecutionContext, MetadataValue, Output, asset
+
+from llmops.feedback import FeedbackStore, correction_pairs
+from llmops.pii import Scrubber
+from orchestration.config import default_allow_list
+from orchestration.resources import PathsResource
+
+
+@asset(group_name="training", kinds={"python"})
+def feedback(context: AssetExecutionContext, paths: PathsResource) -> Output[list[dict]]:
+    """User corrections as training pairs for the next `sft_dataset` (scrubbed again with the corpus
+    allow-list), with the rating counts the regression check also watches."""
+    store = FeedbackStore(paths.feedback_path())
+    read = store.read()
+    for number, reason in read.bad_lines:
+        context.log.warning(f"{store.path}:{number} skipped: {reason}")
+    corrected = [r for r in read.records if r.correction and r.correction.strip()]
+    scrubber = Scrubber.with_allow_list(default_allow_list()) if corrected else None
+    pairs = correction_pairs(corrected, lambda texts: [r.text for r in scrubber.scrub_many(texts)])
+    negative = sum(1 for r in read.records if r.rating < 0)
+    return Output(
+        [asdict(pair) for pair in pairs],
+        metadata={
+            "ratings": len(read.records),
+            "negative_ratings": negative,
+            "negative_rate": negative / len(read.records) if read.records else 0.0,
+            "correction_pairs": len(pairs),
+            "bad_lines": len(read.bad_lines),
+            "store": MetadataValue.path(str(store.path)),
+            "example": MetadataValue.json(asdict(pairs[0]) if pairs else {}),
+        },
+    )
