@@ -3,13 +3,16 @@
 from pathlib import Path
 
 import mlflow
+import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, TableColumn, TableRecord, TableSchema, asset
 
 from llmops.chat_model import GenerationSettings, load_chat_model
 from llmops.evaluation_report import METRIC_DIRECTIONS, EvalSettings, evaluate_systems, log_evaluation
+from llmops.pii import Scrubber
+from llmops.pii_probe import build_leak_probe
 from llmops.promoted_model import current_champion
 from llmops.sft_dataset import load_split
-from orchestration.config import EvalConfig, to_settings
+from orchestration.config import EvalConfig, default_allow_list, to_settings
 from orchestration.resources import MlflowResource, ModelStoreResource
 
 
@@ -20,8 +23,10 @@ def evaluation_report(
     mlflow_tracking: MlflowResource,
     model_store: ModelStoreResource,
     lora_adapter: dict,
+    raw_documents: pd.DataFrame,
 ) -> Output[dict]:
-    """ROUGE-L, BLEU, token F1, exact match and perplexity for each system, same prompts and decoding."""
+    """ROUGE-L, BLEU, token F1, exact match (short answers), perplexity and PII leaks for each system,
+    same prompts and decoding. The leak probe asks for personal data that only the raw documents hold."""
     client = mlflow_tracking.client()
     spec, cache = model_store.spec(), model_store.cache
     settings = to_settings(config, EvalSettings)
@@ -34,7 +39,9 @@ def evaluation_report(
     if champion is not None:
         uri = f"models:/{mlflow_tracking.model_name}/{champion.version}"
         systems["champion"] = lambda: mlflow.pyfunc.load_model(uri).unwrap_python_model().chat
-    report = evaluate_systems(systems, list(load_split(Path(lora_adapter["dataset_path"]), "test")), settings)
+    probe = build_leak_probe(list(zip(raw_documents["title"], raw_documents["text"])),
+                             Scrubber.with_allow_list(default_allow_list()), settings.probe_questions, settings.seed)
+    report = evaluate_systems(systems, list(load_split(Path(lora_adapter["dataset_path"]), "test")), settings, probe)
     log_evaluation(report, lora_adapter["run_id"])
     columns = [TableColumn("system", "string")] + [TableColumn(name, "float") for name in METRIC_DIRECTIONS]
     return Output(
@@ -46,6 +53,9 @@ def evaluation_report(
                 records=[TableRecord(row) for row in report.table()], schema=TableSchema(columns=columns)
             ),
             "n_samples": report.n_samples,
+            "n_short_answer_samples": report.n_short_answers,
+            "probe_questions": len(probe.questions),
+            "pii_leaks_by_type": MetadataValue.json(report.leaks_by_type),
             **{f"candidate_{k}": v for k, v in report.metrics["candidate"].items()},
             "examples": MetadataValue.json(report.samples[:3]),
         },

@@ -1,5 +1,6 @@
 """Asset: the LoRA adapter fine-tuned on the SFT dataset, tracked and logged in MLflow."""
 
+import base64
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
@@ -43,8 +44,12 @@ def lora_adapter(
         "data_version": sft_dataset["version"],
         "adapter_dir": MetadataValue.path(str(result.adapter_dir)),
         "loss_curve": MetadataValue.md(" → ".join(f"{loss:.3f}" for _, loss in result.loss_curve)),
+        "tokens_per_s": round(result.tokens / result.runtime_s, 1) if result.runtime_s else 0.0,
         "resumed_from": result.resumed_from or "none",
     }
+    if result.loss_plot is not None:  # the UI renders markdown images; a data URI needs no file server
+        encoded = base64.b64encode(result.loss_plot.read_bytes()).decode()
+        metadata["loss_curve_plot"] = MetadataValue.md(f"![training loss](data:image/png;base64,{encoded})")
     if result.eval_loss is not None:
         metadata["eval_loss"] = result.eval_loss
     return Output(

@@ -79,8 +79,11 @@ def materialize_base_model(spec: BaseModelSpec, cache_dir: Path) -> Path:
     return target
 
 
-def load_base_model(spec: BaseModelSpec, cache_dir: Path, dtype: str = "float32"):
-    """Load (model, tokenizer) for ``spec`` from the dense cache, padding on the left for generation."""
+def load_base_model(spec: BaseModelSpec, cache_dir: Path, dtype: str = "float32", quantization_config=None):
+    """Load (model, tokenizer) for ``spec`` from the dense cache, padding on the left for generation.
+
+    ``quantization_config`` (a transformers BitsAndBytesConfig) loads the weights in 4 bit on CUDA.
+    """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -88,5 +91,6 @@ def load_base_model(spec: BaseModelSpec, cache_dir: Path, dtype: str = "float32"
     tokenizer = AutoTokenizer.from_pretrained(folder)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=getattr(torch, dtype))
+    extra = {"quantization_config": quantization_config, "device_map": {"": 0}} if quantization_config else {}
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=getattr(torch, dtype), **extra)
     return model, tokenizer

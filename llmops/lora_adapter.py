@@ -39,6 +39,7 @@ class TrainSettings:
     max_length: int = 384
     packing: bool = False
     precision: str = "auto"  # "auto" (bf16 autocast where the hardware has it), "bf16" or "fp32"
+    quantization: str = "auto"  # "auto" (QLoRA 4-bit when CUDA and bitsandbytes are there), "4bit" or "none"
     warmup_ratio: float = 0.05
     logging_steps: int = 5
     save_steps: int = 10  # checkpoint interval; a killed run resumes from the last one (0: off)
@@ -79,6 +80,32 @@ def use_bf16(precision: str) -> bool:
     if torch.cuda.is_available():
         return torch.cuda.is_bf16_supported()
     return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+
+
+def use_4bit(quantization: str) -> bool:
+    """QLoRA: the frozen base in 4-bit NF4 on a CUDA GPU (bitsandbytes has no CPU kernels we use)."""
+    if quantization not in ("auto", "4bit", "none"):
+        raise ValueError(f"quantization must be auto, 4bit or none, got {quantization!r}")
+    if quantization == "none":
+        return False
+    import importlib.util
+
+    import torch
+
+    available = torch.cuda.is_available() and importlib.util.find_spec("bitsandbytes") is not None
+    if quantization == "4bit" and not available:
+        raise RuntimeError("quantization='4bit' (QLoRA) needs a CUDA GPU and `pip install bitsandbytes` "
+                           "(the `cuda` extra); use 'auto' to fall back to LoRA on this machine")
+    return available
+
+
+def qlora_config(compute_bf16: bool):
+    """4-bit NF4 with double quantization, computing in bf16 where the GPU supports it."""
+    import torch
+    from transformers import BitsAndBytesConfig
+
+    return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+                              bnb_4bit_compute_dtype=torch.bfloat16 if compute_bf16 else torch.float16)
 
 
 def last_complete_checkpoint(folder: Path) -> str | None:
@@ -127,7 +154,13 @@ def train_lora(
 
     dataset = load_from_disk(str(dataset_dir))
     data_version = (Path(dataset_dir) / "VERSION").read_text().strip()
-    model, tokenizer = load_base_model(base, model_cache)
+    quantized = use_4bit(settings.quantization)
+    bf16 = use_bf16(settings.precision)
+    model, tokenizer = load_base_model(base, model_cache, quantization_config=qlora_config(bf16) if quantized else None)
+    if quantized:
+        from peft import prepare_model_for_kbit_training
+
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
     output_dir.mkdir(parents=True, exist_ok=True)
     args = SFTConfig(
         output_dir=str(output_dir / "checkpoints"),
@@ -145,7 +178,7 @@ def train_lora(
         # Checkpointing activations costs ~2.6x step time on this model size; memory is not the limit.
         activation_checkpointing=False,
         use_cpu=not torch.cuda.is_available(),
-        bf16=use_bf16(settings.precision),
+        bf16=bf16,
         save_strategy="steps" if settings.save_steps else "no",
         save_steps=settings.save_steps or 500,
         save_total_limit=2,
@@ -171,7 +204,7 @@ def train_lora(
         peft_config=peft_config,
     )
     params = {**{k: (",".join(v) if isinstance(v, tuple) else v) for k, v in asdict(settings).items()}}
-    params.update(base_model=base.name, train_examples=len(train_split), data_version=data_version,
+    params.update(base_model=base.name, train_examples=len(train_split), data_version=data_version, qlora=quantized,
                   trainable_params=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad))
     checkpoints = output_dir / "checkpoints"
     resume = last_complete_checkpoint(checkpoints)

@@ -54,14 +54,21 @@ def bleu(predictions: Sequence[str], references: Sequence[str]) -> float:
     return float(sacrebleu.corpus_bleu(list(predictions), [list(references)]).score)
 
 
-def text_metrics(predictions: Sequence[str], references: Sequence[str]) -> dict[str, float]:
-    """All reference-based metrics for one system's answers."""
+def is_short_answer(reference: str, max_words: int) -> bool:
+    """Exact match only means something where the reference is a name, number or id."""
+    return 0 < len(normalize_answer(reference).split()) <= max_words
+
+
+def text_metrics(predictions: Sequence[str], references: Sequence[str], short_answer_words: int) -> dict[str, float]:
+    """All reference-based metrics for one system's answers; exact match over the short-answer
+    items only (NaN when there are none)."""
     if len(predictions) != len(references):
         raise ValueError(f"{len(predictions)} predictions for {len(references)} references")
     n = max(len(predictions), 1)
+    short = [(p, r) for p, r in zip(predictions, references) if is_short_answer(r, short_answer_words)]
     return {
         "rouge_l": rouge_l(predictions, references),
         "bleu": bleu(predictions, references),
         "token_f1": sum(map(token_f1, predictions, references)) / n,
-        "exact_match": sum(map(exact_match, predictions, references)) / n,
+        "exact_match": sum(exact_match(p, r) for p, r in short) / len(short) if short else float("nan"),
     }

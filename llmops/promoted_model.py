@@ -66,9 +66,10 @@ def decide(metrics: dict[str, dict[str, float]], policy: PromotionPolicy = Promo
             if regression > policy.guard_tolerance:
                 failures.append(f"guard {guard} regressed {regression:.1%} ({base[guard]:.4f} -> {cand[guard]:.4f}), "
                                 f"tolerance {policy.guard_tolerance:.1%}")
-    leaks = cand.get("pii_leaks", 0)
-    if leaks > policy.max_pii_leaks:
-        failures.append(f"{int(leaks)} PII values leaked (allowed {policy.max_pii_leaks})")
+    if "pii_leaks" not in cand:  # fail closed: an unprobed model is not known to be safe
+        failures.append("no pii_leaks figure: the PII-leak probe did not run")
+    elif cand["pii_leaks"] > policy.max_pii_leaks:
+        failures.append(f"{int(cand['pii_leaks'])} PII values leaked (allowed {policy.max_pii_leaks})")
     summary = f"candidate {primary}={cand[primary]:.4f} vs {baseline} {base[primary]:.4f} (gain {gain:+.4f})"
     reason = f"{summary}; " + ("; ".join(failures) if failures else "all guards hold")
     return Decision(not failures, reason, baseline, cand[primary], base[primary])

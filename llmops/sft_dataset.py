@@ -27,6 +27,10 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$")
 _FIELD = re.compile(r"^([A-Z][A-Za-z ]{1,30}):\s*(.*)$")
 _CHAT_TURN = re.compile(r"^(?:\[[^\]]*\]\s*)?(customer|user|client|agent|support|assistant)\b[^:]*:\s*(.+)$", re.I)
 _CUSTOMER_ROLES = {"customer", "user", "client"}
+# Fields that make up a record's question or answer, not facts about it.
+_PROBLEM_FIELDS = {"subject", "question", "description", "resolution", "answer", "solution"}
+# References of at most this many words count as short answers (scored by exact match).
+SHORT_ANSWER_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,21 @@ def _field_pairs(text: str, doc_id: str) -> list[Pair]:
     product = fields.get("product")
     if product and question and product.lower() not in question.lower():
         question = f"[{product}] {question}"
-    return [Pair(question, answer, doc_id, "ticket")] if answer and question else []
+    pairs = [Pair(question, answer, doc_id, "ticket")] if answer and question else []
+    return pairs + _short_answer_pairs(fields, question, doc_id)
+
+
+def _short_answer_pairs(fields: dict[str, str], problem: str, doc_id: str) -> list[Pair]:
+    """Extractive short answers: a short record field (e.g. ``Product``) that the problem text itself
+    mentions becomes "which <field> is this about?". These are the items exact match is scored on."""
+    pairs = []
+    for name, value in fields.items():
+        if name in _PROBLEM_FIELDS or "<" in value or not value or len(value.split()) > SHORT_ANSWER_WORDS:
+            continue
+        if problem and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", problem, re.I):
+            question = f"{problem}\n\nWhich {name} is this about? Answer with the {name} only."
+            pairs.append(Pair(question, value, doc_id, "short"))
+    return pairs
 
 
 def _chat_pairs(text: str, doc_id: str) -> list[Pair]:
@@ -216,7 +234,8 @@ def build_examples(corpus: pd.DataFrame, settings: SFTSettings = SFTSettings(),
             Pair(p.question.strip(), _clip(p.answer, settings.max_answer_chars), p.doc_id, p.kind)
             for p in extract_pairs(row.doc_id, row.doc_type, row.title, row.text)
         ]
-        pairs = [p for p in pairs if p.question and len(p.answer) >= settings.min_answer_chars]
+        pairs = [p for p in pairs
+                 if p.question and (p.kind == "short" or len(p.answer) >= settings.min_answer_chars)]
         if not pairs:
             without += 1
             continue

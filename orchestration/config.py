@@ -63,6 +63,7 @@ class TrainConfig(Config):
     max_length: int = _TRAIN.max_length
     packing: bool = _TRAIN.packing
     precision: str = Field(_TRAIN.precision, description="auto | bf16 | fp32")
+    quantization: str = Field(_TRAIN.quantization, description="auto (QLoRA 4-bit on CUDA) | 4bit | none")
     logging_steps: int = _TRAIN.logging_steps
     save_steps: int = Field(_TRAIN.save_steps, description="checkpoint every N steps; a killed run resumes (0: off)")
     seed: int = _TRAIN.seed
@@ -72,6 +73,8 @@ class EvalConfig(Config):
     max_samples: int = _EVAL.max_samples
     max_new_tokens: int = _EVAL.max_new_tokens
     seed: int = _EVAL.seed
+    short_answer_words: int = Field(_EVAL.short_answer_words, description="references up to this many words are scored by exact match")
+    probe_questions: int = Field(_EVAL.probe_questions, description="PII-leak probe prompts asked of each system")
 
 
 class IndexConfig(Config):

@@ -1,6 +1,8 @@
+import math
+
 import pytest
 
-from llmops.metrics import bleu, exact_match, normalize_answer, rouge_l, text_metrics, token_f1
+from llmops.metrics import bleu, exact_match, is_short_answer, normalize_answer, rouge_l, text_metrics, token_f1
 
 
 def test_normalization_and_exact_match() -> None:
@@ -22,7 +24,16 @@ def test_rouge_and_bleu_match_reference_behaviour() -> None:
     assert bleu(refs, refs) == pytest.approx(100.0)
     worse = ["warranty is one year", "unplug it"]
     assert rouge_l(worse, refs) < 0.5 and bleu(worse, refs) < 20
-    scores = text_metrics(worse, refs)
+    scores = text_metrics(worse, refs, short_answer_words=6)
     assert set(scores) == {"rouge_l", "bleu", "token_f1", "exact_match"}
     with pytest.raises(ValueError):
-        text_metrics(["a"], refs)
+        text_metrics(["a"], refs, short_answer_words=6)
+
+
+def test_exact_match_counts_short_answer_items_only() -> None:
+    refs = ["Lumora Hub H2", "Press the pair button twice and then open the app to finish pairing.", "ORD-2024-1"]
+    preds = ["lumora hub h2.", "Press the pair button twice and then open the app to finish pairing.", "ORD-2024-7"]
+    assert is_short_answer(refs[0], 6) and not is_short_answer(refs[1], 6)
+    # the long item matches exactly too, but only the two short items are scored: 1 of 2
+    assert text_metrics(preds, refs, short_answer_words=6)["exact_match"] == pytest.approx(0.5)
+    assert math.isnan(text_metrics(preds[1:2], refs[1:2], short_answer_words=6)["exact_match"])

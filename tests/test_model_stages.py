@@ -18,7 +18,7 @@ from llmops.base_model import BaseModelSpec
 from llmops.chat_model import Completion, GenerationSettings, load_chat_model
 from llmops.pii import Scrubber
 from llmops.evaluation_report import EvalSettings, evaluate_systems, log_evaluation
-from llmops.lora_adapter import TrainSettings, train_lora
+from llmops.lora_adapter import TrainSettings, qlora_config, train_lora, use_4bit
 from llmops.promoted_model import (
     CHAMPION,
     PREVIOUS,
@@ -108,7 +108,7 @@ def test_evaluation_and_promotion_gate(trained, base_spec, model_cache) -> None:
     assert registry.get_model_version("assistant", first["version"]).tags["promotion_reason"] == first_decision.reason
     # a deliberately worse candidate never takes the alias; a better one does, and the old one becomes previous
     worse = {"candidate": {"rouge_l": 0.10}, "champion": {"rouge_l": 0.30}, "base": {"rouge_l": 0.05}}
-    better = {"candidate": {"rouge_l": 0.40}, "champion": {"rouge_l": 0.30}}
+    better = {"candidate": {"rouge_l": 0.40, "pii_leaks": 0}, "champion": {"rouge_l": 0.30}}
     v_first = first["version"]
     if not first["promote"]:
         registry.set_registered_model_alias("assistant", CHAMPION, v_first)
@@ -136,7 +136,7 @@ def test_decide_rejects_unknown_metric_and_missing_systems() -> None:
         decide({"candidate": {}, "base": {}}, PromotionPolicy(primary_metric="accuracy"))
     with pytest.raises(ValueError, match="lacks"):
         decide({"base": {"rouge_l": 1.0}})
-    lower_is_better = decide({"candidate": {"perplexity": 9.0}, "base": {"perplexity": 12.0}},
+    lower_is_better = decide({"candidate": {"perplexity": 9.0, "pii_leaks": 0}, "base": {"perplexity": 12.0}},
                              PromotionPolicy(primary_metric="perplexity"))
     assert lower_is_better.promote
 
@@ -152,6 +152,8 @@ def test_guard_metrics_and_pii_leaks_block_promotion() -> None:
     assert not leaky.promote and "2 PII values leaked" in leaky.reason
     lenient = PromotionPolicy(guard_tolerance=0.25, max_pii_leaks=2)
     assert decide({"candidate": {**worse_ppl, "pii_leaks": 2}, "champion": champion}, lenient).promote
+    unprobed = decide({"candidate": {k: v for k, v in better.items() if k != "pii_leaks"}, "champion": champion})
+    assert not unprobed.promote and "PII-leak probe did not run" in unprobed.reason
 
 
 def test_serving_answers_with_sources(trained, corpus, base_spec, model_cache, tmp_path) -> None:
@@ -220,3 +222,19 @@ def test_training_resumes_after_the_process_is_killed(trained, model_cache, tmp_
     assert not (out / "checkpoints").exists() and (out / "adapter" / "adapter_config.json").is_file()
     fresh = train_lora(root / "ds", out, BaseModelSpec(), model_cache, TrainSettings(**{**settings, "max_steps": 2}), SYSTEM)
     assert fresh.resumed_from is None and fresh.run_id != killed_run
+
+
+def test_qlora_is_chosen_only_where_cuda_and_bitsandbytes_are() -> None:
+    import importlib.util
+
+    import torch
+
+    has_qlora = torch.cuda.is_available() and importlib.util.find_spec("bitsandbytes") is not None
+    assert use_4bit("auto") is has_qlora and use_4bit("none") is False
+    if not has_qlora:
+        with pytest.raises(RuntimeError, match="needs a CUDA GPU"):
+            use_4bit("4bit")
+    with pytest.raises(ValueError, match="quantization must be"):
+        use_4bit("8bit")
+    config = qlora_config(compute_bf16=True)
+    assert config.load_in_4bit and config.bnb_4bit_quant_type == "nf4"

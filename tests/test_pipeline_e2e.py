@@ -56,7 +56,7 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
             instance=instance,
             run_config=RunConfig(ops={
                 "lora_adapter": TrainConfig(max_steps=4, logging_steps=2),
-                "evaluation_report": EvalConfig(max_samples=4, max_new_tokens=16),
+                "evaluation_report": EvalConfig(max_samples=4, max_new_tokens=16, probe_questions=3),
                 # a tiny run need not beat the base model; accept it so the serving half has a champion
                 "promoted_model": PromotionConfig(min_improvement=-1.0),
             }),
@@ -78,7 +78,7 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
         again = job.execute_in_process(
             instance=instance,
             asset_selection=[AssetKey("evaluation_report"), AssetKey("promoted_model")],
-            run_config=RunConfig(ops={"evaluation_report": EvalConfig(max_samples=4, max_new_tokens=16)}),
+            run_config=RunConfig(ops={"evaluation_report": EvalConfig(max_samples=4, max_new_tokens=16, probe_questions=3)}),
         )
         metrics = again.output_for_node("evaluation_report")["metrics"]
         assert set(metrics) == {"base", "candidate", "champion"}
