@@ -29,6 +29,7 @@ class AutomationSettings:
     timezone: str = "UTC"
     failure_webhook: str | None = None
     new_file_settle_s: float = 10.0
+    retrain_run_config: dict = field(default_factory=dict)  # launchpad-style run config of automatic retrains
 
     @classmethod
     def from_env(cls) -> AutomationSettings:
@@ -39,7 +40,20 @@ class AutomationSettings:
             timezone=os.environ.get("LLMOPS_SCHEDULE_TIMEZONE", default.timezone),
             failure_webhook=os.environ.get("LLMOPS_FAILURE_WEBHOOK") or None,
             new_file_settle_s=float(os.environ.get("LLMOPS_NEW_FILE_SETTLE_S", default.new_file_settle_s)),
+            retrain_run_config=load_run_config(os.environ.get("LLMOPS_RETRAIN_RUN_CONFIG")),
         )
+
+
+def load_run_config(path: str | None) -> dict:
+    """The YAML run config (as in the launchpad) that automatic retrains use; none means the defaults."""
+    if not path:
+        return {}
+    import yaml
+
+    config = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if not isinstance(config, dict):
+        raise ValueError(f"{path}: a run config must be a mapping (ops: ...), got {type(config).__name__}")
+    return config
 
 
 # --- new raw data -------------------------------------------------------------------------------

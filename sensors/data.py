@@ -35,14 +35,19 @@ def build_new_data_sensor(settle_s: float) -> SensorDefinition:
     return new_data_sensor
 
 
-@asset_sensor(asset_key=AssetKey("drift_report"), name="drift_sensor", job=full_pipeline,
-              default_status=DefaultSensorStatus.RUNNING,
-              description="Each drift_report: PSI over the threshold → full_pipeline (retrain, evaluate, promote).")
-def drift_sensor(context: SensorEvaluationContext, asset_event: EventLogEntry) -> RunRequest | SkipReason:
-    figures = {key: value.value for key, value in asset_event.asset_materialization.metadata.items()}
-    if not figures.get("drifted"):
-        return SkipReason(f"drift_report of run {asset_event.run_id[:8]}: {figures.get('reason', 'no figures')}")
-    tags = {f"llmops/{key}": str(value) for key, value in figures.items() if key.startswith("psi_")}
-    return RunRequest(run_key=f"drift-{figures['batch_id']}", tags={
-        TRIGGER_TAG: "drift", REASON_TAG: figures["reason"], **tags,
-        "llmops/new_documents": str(figures["n_current"]), "llmops/drift_report_run": asset_event.run_id})
+def build_drift_sensor(retrain_run_config: dict) -> SensorDefinition:
+    """Reads each drift_report: its verdict and figures become the retrain's run tags."""
+
+    @asset_sensor(asset_key=AssetKey("drift_report"), name="drift_sensor", job=full_pipeline,
+                  default_status=DefaultSensorStatus.RUNNING,
+                  description="Each drift_report: PSI over the threshold → full_pipeline (retrain, evaluate, promote).")
+    def drift_sensor(context: SensorEvaluationContext, asset_event: EventLogEntry) -> RunRequest | SkipReason:
+        figures = {key: value.value for key, value in asset_event.asset_materialization.metadata.items()}
+        if not figures.get("drifted"):
+            return SkipReason(f"drift_report of run {asset_event.run_id[:8]}: {figures.get('reason', 'no figures')}")
+        tags = {f"llmops/{key}": str(value) for key, value in figures.items() if key.startswith("psi_")}
+        return RunRequest(run_key=f"drift-{figures['batch_id']}", run_config=retrain_run_config, tags={
+            TRIGGER_TAG: "drift", REASON_TAG: figures["reason"], **tags,
+            "llmops/new_documents": str(figures["n_current"]), "llmops/drift_report_run": asset_event.run_id})
+
+    return drift_sensor

@@ -15,7 +15,7 @@ def build_schedules(settings: AutomationSettings) -> list[ScheduleDefinition]:
                           f"({settings.timezone}).")
     def nightly_retrain(context: ScheduleEvaluationContext) -> RunRequest:
         when = context.scheduled_execution_time
-        return RunRequest(run_key=f"nightly-{when.isoformat()}", tags={
+        return RunRequest(run_key=f"nightly-{when.isoformat()}", run_config=settings.retrain_run_config, tags={
             TRIGGER_TAG: "schedule", REASON_TAG: f"nightly retrain scheduled for {when:%Y-%m-%d %H:%M %Z}"})
 
     @schedule(name="champion_evaluation_schedule", job=evaluate_champion, cron_schedule=settings.evaluation_cron,

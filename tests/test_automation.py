@@ -126,10 +126,12 @@ def test_failure_report_logs_and_posts(tmp_path: Path, webhook) -> None:
     assert error and "unreachable" in error and len(log.read_text().splitlines()) == 2
 
 
-def test_schedule_settings_from_env_and_tick(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_schedule_settings_from_env_and_tick(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LLMOPS_RETRAIN_CRON", "30 3 * * 1-5")
     monkeypatch.setenv("LLMOPS_SCHEDULE_TIMEZONE", "Europe/Berlin")
     monkeypatch.setenv("LLMOPS_FAILURE_WEBHOOK", "")
+    (tmp_path / "retrain.yaml").write_text("ops:\n  lora_adapter:\n    config:\n      max_steps: 8\n")
+    monkeypatch.setenv("LLMOPS_RETRAIN_RUN_CONFIG", str(tmp_path / "retrain.yaml"))
     settings = AutomationSettings.from_env()
     assert (settings.retrain_cron, settings.timezone, settings.failure_webhook) == ("30 3 * * 1-5", "Europe/Berlin", None)
     nightly, evaluation = build_schedules(settings)
@@ -140,6 +142,11 @@ def test_schedule_settings_from_env_and_tick(monkeypatch: pytest.MonkeyPatch) ->
     (request,) = nightly.evaluate_tick(build_schedule_context(scheduled_execution_time=tick)).run_requests
     assert request.run_key == "nightly-2026-11-27T03:30:00+01:00"
     assert request.tags[TRIGGER_TAG] == "schedule" and "2026-11-27 03:30 CET" in request.tags[REASON_TAG]
+    assert request.run_config == {"ops": {"lora_adapter": {"config": {"max_steps": 8}}}}
+    (tmp_path / "bad.yaml").write_text("- just\n- a list\n")
+    monkeypatch.setenv("LLMOPS_RETRAIN_RUN_CONFIG", str(tmp_path / "bad.yaml"))
+    with pytest.raises(ValueError, match="must be a mapping"):
+        AutomationSettings.from_env()
 
 
 def test_new_data_sensor_cursor_gives_one_run_per_content(tmp_path: Path) -> None:

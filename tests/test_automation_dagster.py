@@ -34,8 +34,12 @@ def _resources(root: Path, raw: Path, model_cache: Path) -> dict:
     }
 
 
+RETRAIN = {"ops": {"lora_adapter": {"config": {"max_steps": 4}}}}
+
+
 def _definitions(resources: dict, webhook_url: str | None = None):
-    return build_definitions(resources, AutomationSettings(new_file_settle_s=0, failure_webhook=webhook_url))
+    return build_definitions(resources, AutomationSettings(new_file_settle_s=0, failure_webhook=webhook_url,
+                                                           retrain_run_config=RETRAIN))
 
 
 def _drop(source: Path, raw: Path, prefix: str) -> None:
@@ -184,7 +188,7 @@ def test_drift_sensor_skips_a_clean_batch_and_retrains_on_a_drifted_one(champion
     assert tags[TRIGGER_TAG] == "drift" and tags[REASON_TAG].startswith("drift: PSI max")
     assert float(tags["llmops/psi_max"]) > 0.2 and tags["llmops/new_documents"] == "100"
     assert {"llmops/psi_length", "llmops/psi_vocabulary", "llmops/psi_embedding"} <= set(tags)
-    assert request.run_key.startswith("drift-")
+    assert request.run_key.startswith("drift-") and request.run_config == RETRAIN
     # nothing new since: the sensor has already handled this report
     assert not drift_sensor.evaluate_tick(build_sensor_context(instance=instance, definitions=definitions,
                                                                cursor=drifted.cursor)).run_requests
@@ -203,6 +207,7 @@ def test_regression_sensor_requests_a_retrain(champion_world: dict) -> None:
     (request,) = first.run_requests
     assert request.tags[TRIGGER_TAG] == "regression" and "metric drop" in request.tags[REASON_TAG]
     assert request.tags["llmops/relative_drop"].startswith("0.166") and request.tags["llmops/champion_version"] == "1"
+    assert request.run_config == RETRAIN
 
     verdict = assess_regression(0.30, 0.30, quiet)
     instance.report_runless_asset_event(AssetMaterialization("champion_evaluation", metadata={**verdict.summary()}))
