@@ -7,11 +7,86 @@ the server code stays the same for both.
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from llmops.batched_generation import BatchedChatModel
+from llmops.chat_model import AnswerText, Completion, GenerationSettings, Messages, StreamChunk, greedy_pick
 
-BACKENDS = ("transformers",)
+BACKENDS = ("transformers", "llamacpp")
 BACKEND_ENV = "LLMOPS_BACKEND"
+
+
+class LlamaCppChatModel:
+    """``complete``/``stream`` over a GGUF export with llama.cpp, decoding like ``ChatModel``.
+
+    Prompts are rendered and answers decoded by the export's own transformers tokenizer (same
+    ids as the GGUF vocabulary), and the token is picked by the same ``greedy_pick`` over the
+    logits llama.cpp computes (its own sampler would not penalize prompt tokens), so both
+    backends give the same answer up to floating-point differences (f16 weights). One
+    llama.cpp context runs one request at a time; a stream holds it until it ends or is closed.
+    """
+
+    def __init__(self, gguf_path: Path, tokenizer_dir: Path, generation: GenerationSettings = GenerationSettings(),
+                 n_ctx: int = 8192, n_threads: int | None = None):
+        from llama_cpp import Llama
+        from transformers import AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+        self.generation = generation
+        self.llm = Llama(str(gguf_path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+        self.stop_ids = {self.tokenizer.eos_token_id, self.llm.token_eos()}
+        self.lock = threading.Lock()
+
+    def render(self, messages: Messages, add_generation_prompt: bool = True) -> str:
+        return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
+
+    def stream(self, messages: Messages, max_new_tokens: int | None = None) -> Iterator[StreamChunk]:
+        limit = self.generation.max_new_tokens if max_new_tokens is None else max_new_tokens
+        if limit < 1:
+            raise ValueError(f"max_new_tokens must be at least 1, got {limit}")
+        prompt = self.tokenizer(self.render(messages), add_special_tokens=False)["input_ids"]
+        if len(prompt) + limit > self.llm.n_ctx():
+            raise ValueError(f"prompt ({len(prompt)} tokens) plus {limit} new tokens exceed the context of {self.llm.n_ctx()}")
+        return self._stream(prompt, AnswerText(self.tokenizer, len(prompt), limit, self.stop_ids))
+
+    def _stream(self, prompt: list[int], answer: AnswerText) -> Iterator[StreamChunk]:
+        import llama_cpp
+        import numpy as np
+        import torch
+
+        vocab = self.llm.n_vocab()
+        seen = torch.zeros(vocab, dtype=torch.bool)
+        seen[prompt] = True
+        with self.lock:
+            self.llm.reset()
+            self.llm.eval(prompt)
+            while True:
+                logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self.llm.ctx, -1), shape=(vocab,))
+                token = int(greedy_pick(torch.from_numpy(logits.copy()), seen, self.generation.repetition_penalty))
+                seen[token] = True
+                chunk = answer.add(token)
+                if chunk is not None:
+                    yield chunk
+                if answer.finish_reason is not None:
+                    return
+                self.llm.eval([token])
+
+    def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[Completion]:
+        completions = []
+        for messages in conversations:
+            chunks = list(self.stream(messages, max_new_tokens))
+            last = chunks[-1]
+            completions.append(Completion("".join(c.text for c in chunks), last.completion_tokens,
+                                          last.prompt_tokens, last.finish_reason))
+        return completions
+
+    def generate(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[str]:
+        return [c.text for c in self.complete(conversations, max_new_tokens)]
+
+    def close(self) -> None:
+        self.llm.close()
 
 
 def serving_chat(pyfunc, model_name: str, version: str, backend: str | None = None):
@@ -22,4 +97,11 @@ def serving_chat(pyfunc, model_name: str, version: str, backend: str | None = No
     backend = backend or os.environ.get(BACKEND_ENV, "transformers")
     if backend == "transformers":
         return BatchedChatModel(pyfunc.chat)
+    if backend == "llamacpp":
+        from mlflow.tracking import MlflowClient
+
+        from llmops.model_export import default_export_root, ensure_export
+
+        export = ensure_export(MlflowClient(), model_name, version, default_export_root())
+        return LlamaCppChatModel(export.gguf_path, export.merged_dir, pyfunc.chat.generation)
     raise ValueError(f"unknown backend {backend!r}; one of {BACKENDS}")

@@ -47,6 +47,16 @@ class StreamChunk:
     completion_tokens: int
 
 
+def greedy_pick(logits, seen, penalty: float):
+    """Greedy token(s) under transformers' repetition penalty: a token already in the context has
+    its logit divided by ``penalty`` when positive, multiplied when negative (``seen``: bool mask)."""
+    import torch
+
+    logits = logits.float()
+    penalized = torch.where(logits < 0, logits * penalty, logits / penalty)
+    return torch.where(seen, penalized, logits).argmax(dim=-1)
+
+
 class DecodeBatch:
     """Rows that decode greedily together over one KV cache, one token per ``step``.
 
@@ -89,9 +99,7 @@ class DecodeBatch:
     def _choose(self, logits) -> None:
         import torch
 
-        logits = logits.float()
-        penalized = torch.where(logits < 0, logits * self.penalty, logits / self.penalty)
-        self.next = torch.where(self.seen, penalized, logits).argmax(dim=-1)
+        self.next = greedy_pick(logits, self.seen, self.penalty)
         self.seen[torch.arange(len(self)), self.next] = True
 
     def step(self) -> None:
