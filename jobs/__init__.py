@@ -7,10 +7,12 @@ from jobs.registry import promote_model_version, rollback_champion
 
 # Monitoring assets judge the champion and new data; they are not steps of a retrain.
 MONITORING = AssetSelection.groups("monitoring")
+# Exports are made on request (job `export_model`), not on every retrain.
+EXPORT = AssetSelection.groups("export")
 
 full_pipeline = define_asset_job(
     "full_pipeline",
-    selection=AssetSelection.all(include_sources=False) - MONITORING,
+    selection=AssetSelection.all(include_sources=False) - MONITORING - EXPORT,
     # One process: on a small machine the steps would compete for the same cores anyway, and
     # each extra process pays ~13 s re-importing torch/transformers. Scale-out executors are
     # a deployment choice (see infra/).
@@ -32,4 +34,11 @@ evaluate_champion = define_asset_job(
     description="The champion on the newest held-out data, plus the live negative-feedback rate.",
 )
 
-__all__ = ["evaluate_champion", "full_pipeline", "ingest_new_data", "promote_model_version", "rollback_champion"]
+export_model = define_asset_job(
+    "export_model",
+    selection=EXPORT,
+    executor_def=in_process_executor,
+    description="Export the champion (or a chosen version) as merged safetensors and a llama.cpp GGUF file.",
+)
+
+__all__ = ["export_model", "evaluate_champion", "full_pipeline", "ingest_new_data", "promote_model_version", "rollback_champion"]

@@ -11,12 +11,13 @@ from assets.drift_report import drift_report
 from assets.evaluation_report import evaluation_report
 from assets.feedback import feedback
 from assets.lora_adapter import lora_adapter
+from assets.model_export import model_export
 from assets.promoted_model import promoted_model
 from assets.raw_documents import raw_documents
 from assets.scrubbed_corpus import scrubbed_corpus, scrubbed_corpus_quality
 from assets.sft_dataset import sft_dataset
 from assets.vector_index import vector_index
-from jobs import evaluate_champion, full_pipeline, ingest_new_data, promote_model_version, rollback_champion
+from jobs import evaluate_champion, export_model, full_pipeline, ingest_new_data, promote_model_version, rollback_champion
 from llmops.automation import AutomationSettings
 from llmops.at_rest import KEY_ENV as AT_REST_KEY_ENV
 from llmops.settings import Settings
@@ -43,9 +44,9 @@ def build_definitions(resources: dict, automation: AutomationSettings | None = N
     schedules, sensors = build_automation(automation or AutomationSettings.from_env())
     return Definitions(
         assets=[raw_documents, scrubbed_corpus, feedback, sft_dataset, lora_adapter, evaluation_report, vector_index,
-                promoted_model, drift_report, champion_evaluation],
+                promoted_model, drift_report, champion_evaluation, model_export],
         asset_checks=[scrubbed_corpus_quality],
-        jobs=[full_pipeline, ingest_new_data, evaluate_champion, promote_model_version, rollback_champion],
+        jobs=[full_pipeline, ingest_new_data, evaluate_champion, promote_model_version, rollback_champion, export_model],
         schedules=schedules,
         sensors=sensors,
         resources=resources,

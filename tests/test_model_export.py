@@ -55,8 +55,22 @@ def registry(tmp_path_factory, base_spec, model_cache):
 
 @pytest.fixture(scope="module")
 def exported(registry):
-    root, client, _ = registry
-    return export_version(client, NAME, None, root / "exports")
+    """The champion exported through the Dagster asset, as the `export_model` job does."""
+    from dagster import materialize
+
+    from assets.model_export import model_export
+    from orchestration.resources import MlflowResource, PathsResource
+
+    root, client, version = registry
+    resources = {"mlflow_tracking": MlflowResource(tracking_uri=client.tracking_uri, experiment="export-test", model_name=NAME),
+                 "paths": PathsResource(raw_dir=str(root), home=str(root))}
+    result = materialize([model_export], resources=resources)
+    assert result.success
+    output = result.output_for_node("model_export")
+    assert output["version"] == version
+    found = existing_export(client, NAME, version)
+    assert found is not None and str(found.gguf_path) == output["gguf_path"]
+    return found
 
 
 @pytest.fixture(scope="module")
