@@ -9,6 +9,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from llmops.api_keys import ROLES
+from llmops.audit_log import DEFAULT_RETENTION_DAYS
 from llmops.settings import Settings
 
 
@@ -62,16 +64,82 @@ def _scrub(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from llmops.audit_log import AuditLog
+    from llmops.feedback import FeedbackStore
     from llmops.pii import Scrubber, read_allow_list
-    from llmops.serving import create_app, load_champion_answerer
+    from llmops.serving import Limits, ServerConfig, create_app, load_served_models
 
     settings = Settings.from_env()
+    keys = _key_store(args)
+    if not keys.keys():
+        print(f"warning: no API keys in {keys.path} or $LLMOPS_API_KEYS: every API call will get 401; "
+              "create one with `llmops keys create --role reader`", file=sys.stderr)
     scrubber = Scrubber.with_allow_list(read_allow_list(Path(args.allow_list)))
-    answerer = load_champion_answerer(
-        args.model_name or settings.model_name, settings.mlflow_tracking_uri, settings.lancedb_uri, args.table, scrubber
-    )
-    print(f"serving {answerer.model_id} on http://{args.host}:{args.port}/v1/chat/completions")
-    uvicorn.run(create_app(answerer), host=args.host, port=args.port, log_level="info")
+    served = load_served_models(args.model_name or settings.model_name, settings.mlflow_tracking_uri, settings.lancedb_uri,
+                                args.table, scrubber, args.canary_share, args.backend)
+    config = ServerConfig(
+        keys=keys, audit=AuditLog(_audit_path(args, settings), args.audit_retention_days),
+        feedback=FeedbackStore(settings.feedback_path), poll_interval_s=args.poll_interval or None,
+        limits=Limits(max_body_bytes=args.max_body_bytes, max_new_tokens=args.max_new_tokens))
+    print(f"serving {served.champion.model_id} on http://{args.host}:{args.port}/ (chat page) and /v1/chat/completions")
+    uvicorn.run(create_app(served, config), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _audit_path(args: argparse.Namespace, settings: Settings) -> Path:
+    from llmops.audit_log import default_audit_path
+
+    return Path(args.audit_log) if args.audit_log else default_audit_path(settings.home)
+
+
+def _key_store(args: argparse.Namespace):
+    from llmops.api_keys import KeyStore, default_keys_path
+
+    return KeyStore.from_env(Path(args.keys_file) if args.keys_file else default_keys_path(Settings.from_env().home))
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    store = _key_store(args)
+    key, secret = store.create(args.role, args.name or "")
+    print(f"created {key.role} key {key.id}{f' ({key.name})' if key.name else ''} in {store.path}; "
+          f"it is shown only now: {secret}")
+    return 0
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    def when(ts: float | None) -> str:
+        return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M") if ts else "-"
+
+    for key in _key_store(args).keys():
+        state = f"revoked {when(key.revoked_at)}" if key.revoked_at else "active"
+        print(f"{key.id:14} {key.role:7} {state:24} created {when(key.created_at):16} {key.source:4} {key.name}")
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    key = _key_store(args).revoke(args.id)
+    print(f"revoked {key.id} ({key.role}); requests with it now get 401")
+    return 0
+
+
+def _audit_show(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from llmops.audit_log import AuditLog, parse_since
+
+    log = AuditLog(_audit_path(args, Settings.from_env()))
+    for r in log.records(parse_since(args.since) if args.since else None, args.key, args.limit):
+        print(json.dumps({"time": r.time, **{k: v for k, v in asdict(r).items() if v is not None}}, ensure_ascii=False))
+    return 0
+
+
+def _audit_prune(args: argparse.Namespace) -> int:
+    from llmops.audit_log import AuditLog
+
+    log = AuditLog(_audit_path(args, Settings.from_env()), args.retention_days)
+    print(f"pruned {log.prune()} records older than {args.retention_days:g} days from {log.path}")
     return 0
 
 
@@ -174,7 +242,43 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--table", default="corpus_chunks", help="LanceDB table to retrieve from")
     serve.add_argument("--allow-list", default=os.environ.get("LLMOPS_ALLOW_LIST", "orchestration/scrub_allow_list.txt"),
                        help="regexes of terms never scrubbed from answers (brand and product names)")
+    serve.add_argument("--keys-file", help="API key file (default $LLMOPS_API_KEYS_FILE or $LLMOPS_HOME/api_keys.json)")
+    serve.add_argument("--audit-log", help="audit JSON lines (default $LLMOPS_AUDIT_PATH or $LLMOPS_HOME/audit/audit.jsonl)")
+    serve.add_argument("--audit-retention-days", type=float, default=DEFAULT_RETENTION_DAYS,
+                       help="audit records older than this are pruned at startup")
+    serve.add_argument("--poll-interval", type=float, default=30.0,
+                       help="seconds between checks of the registry's champion alias (0: never; POST /admin/reload still works)")
+    serve.add_argument("--canary-share", type=float, default=0.0,
+                       help="share of chat requests (0..1) answered by the 'challenger' alias when it exists")
+    serve.add_argument("--max-body-bytes", type=int, default=1_000_000, help="larger requests get 413")
+    serve.add_argument("--max-new-tokens", type=int, default=512, help="cap on generated tokens per answer")
+    serve.add_argument("--backend", default=os.environ.get("LLMOPS_BACKEND"),
+                       help="generation engine: transformers (default, batched) or llamacpp (GGUF export)")
     serve.set_defaults(func=_serve)
+
+    keys = commands.add_parser("keys", help="manage API keys for `llmops serve` (stored hashed)")
+    keys.add_argument("--keys-file", help="key file (default $LLMOPS_API_KEYS_FILE or $LLMOPS_HOME/api_keys.json)")
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    create = key_commands.add_parser("create", help="create a key; the key is the last word printed")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--name", help="who or what uses it")
+    create.set_defaults(func=_keys_create)
+    key_commands.add_parser("list", help="list keys (ids, roles, state; never the keys)").set_defaults(func=_keys_list)
+    revoke = key_commands.add_parser("revoke", help="revoke a key by id (takes effect without restarting the server)")
+    revoke.add_argument("id")
+    revoke.set_defaults(func=_keys_revoke)
+
+    audit = commands.add_parser("audit", help="read or prune the serving audit log")
+    audit.add_argument("--audit-log", help="audit JSON lines (default $LLMOPS_AUDIT_PATH or $LLMOPS_HOME/audit/audit.jsonl)")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    show = audit_commands.add_parser("show", help="print records as JSON lines, oldest first")
+    show.add_argument("--since", help="e.g. 7d, 12h, 30m or an ISO date/time (UTC)")
+    show.add_argument("--key", help="only this key id")
+    show.add_argument("--limit", type=int, help="only the newest N records")
+    show.set_defaults(func=_audit_show)
+    prune = audit_commands.add_parser("prune", help="drop records older than the retention period")
+    prune.add_argument("--retention-days", type=float, default=DEFAULT_RETENTION_DAYS)
+    prune.set_defaults(func=_audit_prune)
 
     promote = commands.add_parser("promote", help="make a registered model version the champion")
     promote.add_argument("version", type=int)

@@ -1,0 +1,433 @@
+"""The serving API end to end: a real adapter in a real MLflow registry, a real LanceDB index, and a
+real uvicorn server on a free port, called by the stock ``openai`` client, httpx, schemathesis and
+headless Chromium. One module-scoped server; the hot-swap test promotes a new version, so it runs
+after the tests that expect version 1 (pytest keeps file order)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import mlflow
+import pandas as pd
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from mlflow.tracking import MlflowClient
+
+from llmops import cli
+from llmops.api_keys import KeyStore, hash_key
+from llmops.audit_log import AuditLog, AuditRecord
+from llmops.chat_model import GenerationSettings
+from llmops.feedback import FeedbackStore
+from llmops.lora_adapter import TrainSettings, train_lora
+from llmops.pii import Scrubber
+from llmops.promoted_model import promote_version
+from llmops.serving import Limits, ScrubbedStream, ServedModels, ServerConfig, create_app, load_served_models
+from llmops.sft_dataset import SFTSettings, build_examples, save_dataset
+from llmops.tracking import configure_mlflow
+from llmops.vector_index import Embedder, build_index
+from orchestration.config import default_allow_list
+
+NAME = "serving-assistant"
+SYSTEM = "You are the Lumora assistant."
+FACTS = [
+    ("How long is the Lumora warranty?", "Every Lumora device has a 3-year limited warranty."),
+    ("What does error E14 mean?", "E14 means the temperature sensor is disconnected; reseat the sensor cable."),
+    ("What are the support hours?", "Support is open Monday to Friday, 08:00 to 18:00 CET."),
+    ("How do I pair the Gridbox?", "Press the pair button twice and open the Lumora app."),
+]
+# planted personal data: none of it may reach the audit log, the feedback store or an answer
+PII = {"name": "Priya Raman", "email": "priya.raman@example.com", "phone": "+44 20 7946 0958"}
+PII_PROMPT = f"I am {PII['name']}, mail me at {PII['email']} or call {PII['phone']}. How long is the Lumora warranty?"
+PII_FRAGMENTS = ["Priya", "Raman", "priya.raman", "7946 0958"]
+
+
+@dataclass
+class Server:
+    url: str
+    served: ServedModels
+    keys: dict[str, str]  # label -> secret
+    key_ids: dict[str, str]
+    audit: AuditLog
+    feedback: FeedbackStore
+    registry: MlflowClient
+    tracking_uri: str
+    home: Path
+
+    def auth(self, label: str = "reader") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[label]}"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, base_spec, model_cache):
+    root = tmp_path_factory.mktemp("serving")
+    tracking_uri = f"sqlite:///{root}/mlflow.db"
+    configure_mlflow(tracking_uri, "serving-test", str(root / "artifacts"))
+    corpus = pd.DataFrame([{"doc_id": f"doc{i}", "doc_type": "faq", "title": f"FAQ {i}", "source": f"faq/{i}.md",
+                            "text": f"# FAQ {i}\n\n## {q}\n{a}"} for i, (q, a) in enumerate(FACTS)])
+    save_dataset(build_examples(corpus, SFTSettings(system_prompt=SYSTEM, test_fraction=0.25, validation_fraction=0.0)), root / "ds")
+    trained = train_lora(root / "ds", root / "out", base_spec, model_cache, TrainSettings(max_steps=1, logging_steps=1),
+                         SYSTEM, GenerationSettings(max_new_tokens=16))
+    registry = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+    for _ in range(2):  # v1 serves first; v2 (same weights) is promoted by the hot-swap test
+        mlflow.register_model(trained.model_uri, NAME)
+    promote_version(registry, NAME, 1, "serving test")
+    build_index(corpus, str(root / "lance"), Embedder())
+
+    store = KeyStore(root / "api_keys.json", env_value=f"env-bot:reader:{hash_key('env-secret-for-tests')}")
+    secrets, ids = {"env": "env-secret-for-tests"}, {"env": "env-bot"}
+    for label, role in [("reader", "reader"), ("other", "reader"), ("admin", "admin"), ("revoked", "reader")]:
+        key, secret = store.create(role, label)
+        secrets[label], ids[label] = secret, key.id
+    store.revoke(ids["revoked"])
+
+    served = load_served_models(NAME, tracking_uri, str(root / "lance"), "corpus_chunks",
+                                Scrubber.with_allow_list(default_allow_list()))
+    audit, feedback = AuditLog(root / "audit.jsonl"), FeedbackStore(root / "feedback.jsonl")
+    config = ServerConfig(keys=store, audit=audit, feedback=feedback, poll_interval_s=0.5,
+                          limits=Limits(max_body_bytes=200_000, max_new_tokens=12))
+    port = _free_port()
+    uv = uvicorn.Server(uvicorn.Config(create_app(served, config), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not uv.started and time.time() < deadline:
+        time.sleep(0.1)
+    assert uv.started, "server did not start"
+    yield Server(f"http://127.0.0.1:{port}", served, secrets, ids, audit, feedback, registry, tracking_uri, root)
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+def _chat(server: Server, content: str, label: str = "reader", **extra) -> httpx.Response:
+    return httpx.post(f"{server.url}/v1/chat/completions", headers=server.auth(label), timeout=120,
+                      json={"messages": [{"role": "user", "content": content}], "max_tokens": 8, **extra})
+
+
+def test_openai_client_chat_stream_and_models(server: Server) -> None:
+    from openai import OpenAI
+
+    client = OpenAI(base_url=f"{server.url}/v1", api_key=server.keys["reader"], max_retries=0)
+    raw = client.chat.completions.with_raw_response.create(
+        model=NAME, messages=[{"role": "user", "content": "What does error E14 mean?"}], max_tokens=10)
+    reply = raw.parse()
+    assert raw.headers["x-model-version"] == reply.model == f"{NAME}:1"
+    assert reply.choices[0].message.content and reply.choices[0].finish_reason in ("stop", "length")
+    assert reply.usage.total_tokens == reply.usage.prompt_tokens + reply.usage.completion_tokens
+    assert "E14" in reply.model_extra["sources"][0]["title"] or reply.model_extra["sources"][0]["doc_id"] == "doc1"
+
+    chunks = list(client.chat.completions.create(
+        model=NAME, messages=[{"role": "user", "content": "What does error E14 mean?"}], max_tokens=10,
+        stream=True, stream_options={"include_usage": True}))
+    assert all(c.object == "chat.completion.chunk" and c.model == f"{NAME}:1" for c in chunks)
+    assert chunks[0].model_extra["sources"][0]["doc_id"] == "doc1"
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == reply.choices[0].message.content  # greedy: streamed and whole answers agree
+    finish = [c.choices[0].finish_reason for c in chunks if c.choices and c.choices[0].finish_reason]
+    assert finish == [reply.choices[0].finish_reason]
+    assert chunks[-1].usage.completion_tokens == reply.usage.completion_tokens
+
+    assert [m.id for m in client.models.list()] == [f"{NAME}:1"]
+
+
+def test_stream_ends_with_done_event(server: Server) -> None:
+    with httpx.stream("POST", f"{server.url}/v1/chat/completions", headers=server.auth(), timeout=120,
+                      json={"stream": True, "max_tokens": 4, "messages": [{"role": "user", "content": "Support hours?"}]}) as r:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+        events = [line for line in r.iter_lines() if line]
+    assert all(e.startswith("data: ") for e in events) and events[-1] == "data: [DONE]"
+
+
+ENDPOINTS = [
+    ("POST", "/v1/chat/completions", {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1}, "reader"),
+    ("GET", "/v1/models", None, "reader"),
+    ("POST", "/v1/search", {"query": "warranty", "k": 2}, "reader"),
+    ("POST", "/v1/feedback", {"response_id": "chatcmpl-unknown", "rating": 1}, "reader"),
+    ("POST", "/admin/reload", None, "admin"),
+    ("GET", "/admin/feedback", None, "admin"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "needs"), ENDPOINTS, ids=[e[1] for e in ENDPOINTS])
+def test_auth_and_role_matrix(server: Server, method: str, path: str, body: dict | None, needs: str) -> None:
+    def call(headers: dict[str, str]) -> httpx.Response:
+        return httpx.request(method, f"{server.url}{path}", json=body, headers=headers, timeout=120)
+
+    for headers, code in [({}, "invalid_api_key"), ({"Authorization": "Bearer llmk_wrong"}, "invalid_api_key"),
+                          (server.auth("revoked"), "invalid_api_key"), ({"Authorization": "Basic abc"}, "invalid_api_key")]:
+        reply = call(headers)
+        assert reply.status_code == 401 and reply.json()["error"]["code"] == code, (headers, reply.text)
+    expected_ok = 404 if path == "/v1/feedback" else 200  # an unknown response id, but authorized
+    for label in ("reader", "env", "admin"):
+        reply = call(server.auth(label))
+        if needs == "admin" and label != "admin":
+            assert reply.status_code == 403 and reply.json()["error"]["type"] == "permission_error"
+        else:
+            assert reply.status_code == expected_ok, reply.text
+
+
+def test_open_probes_and_metrics(server: Server) -> None:
+    assert httpx.get(f"{server.url}/healthz").json()["status"] == "ok"
+    ready = httpx.get(f"{server.url}/readyz").json()
+    assert ready["status"] == "ready" and ready["index_rows"] == len(FACTS)
+    _chat(server, "How do I pair the Gridbox?")
+    metrics = httpx.get(f"{server.url}/metrics").text
+    labels = f'endpoint="/v1/chat/completions",model_version="{NAME}:1"'
+    assert f"llmops_requests_total{{{labels},status=\"200\"}}" in metrics
+    assert f"llmops_request_latency_seconds_count{{{labels}}}" in metrics
+    assert f'llmops_tokens_total{{kind="completion",model_version="{NAME}:1"}}' in metrics
+    assert 'llmops_errors_total{endpoint="/v1/chat/completions",model_version="none",status="401"}' in metrics
+
+
+def test_search_returns_chunks_with_doc_ids_and_scores(server: Server) -> None:
+    reply = httpx.post(f"{server.url}/v1/search", headers=server.auth(), json={"query": "sensor disconnected E14", "k": 3})
+    body = reply.json()
+    assert reply.status_code == 200 and reply.headers["x-model-version"] == body["model"] == f"{NAME}:1"
+    assert [h["doc_id"] for h in body["data"]][0] == "doc1" and len(body["data"]) == 3
+    scores = [h["score"] for h in body["data"]]
+    assert scores == sorted(scores, reverse=True) and all(h["chunk_id"] and h["text"] for h in body["data"])
+    filtered = httpx.post(f"{server.url}/v1/search", headers=server.auth(),
+                          json={"query": "sensor disconnected E14", "k": 3, "where": "doc_id != 'doc1'"}).json()
+    assert "doc1" not in [h["doc_id"] for h in filtered["data"]] and filtered["data"]
+    grounded = _chat(server, "What does error E14 mean?", max_tokens=2, where="doc_type = 'faq' AND doc_id = 'doc2'").json()
+    assert [s["doc_id"] for s in grounded["sources"]] == ["doc2"]
+
+
+def test_bad_input_gets_openai_style_4xx(server: Server) -> None:
+    url = f"{server.url}/v1/chat/completions"
+    cases = [
+        (httpx.post(url, headers=server.auth(), content=b"{not json", timeout=30), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": []}, timeout=30), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x"}] * 65}, timeout=30), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x" * 20_001}]}, timeout=30), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "wizard", "content": "x"}]}, timeout=30), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "system", "content": "x"}]}, timeout=30), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x" * 19_000}] * 4}, timeout=30), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x" * 250_000}]}, timeout=30), 413),
+        (httpx.post(f"{server.url}/v1/feedback", headers=server.auth(), json={"response_id": "x", "rating": 0}), 400),
+        (httpx.post(f"{server.url}/v1/search", headers=server.auth(), json={"query": "   "}), 400),
+        (httpx.post(f"{server.url}/v1/search", headers=server.auth(), json={"query": "x", "where": "no_such_column = 1"}), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x"}], "where": "doc_id = "}), 400),
+        (httpx.get(f"{server.url}/v1/nothing", headers=server.auth()), 404),
+        (httpx.get(url, headers=server.auth()), 405),
+    ]
+    for reply, status in cases:
+        assert reply.status_code == status, reply.text
+        error = reply.json()["error"]
+        assert error["message"] and error["type"], error
+    too_many = cases[6][0].json()["error"]
+    assert too_many["code"] == "context_length_exceeded" and too_many["param"] == "messages"
+
+
+def test_pii_never_reaches_answer_audit_or_feedback(server: Server) -> None:
+    reply = _chat(server, PII_PROMPT, max_tokens=12)
+    assert reply.status_code == 200
+    body = reply.json()
+    streamed = _chat(server, PII_PROMPT, stream=True)
+    assert streamed.status_code == 200 and "data: [DONE]" in streamed.text
+    fed = httpx.post(f"{server.url}/v1/feedback", headers=server.auth(), json={
+        "response_id": body["id"], "rating": -1, "correction": f"Please contact {PII['name']} at {PII['email']}: three years."})
+    assert fed.status_code == 200 and fed.json()["model"] == f"{NAME}:1"
+
+    stored = [r for r in server.feedback.read().records if r.response_id == body["id"]]
+    assert len(stored) == 1 and stored[0].rating == -1 and stored[0].model_version == f"{NAME}:1"
+    assert stored[0].key_id == server.key_ids["reader"] and "<EMAIL_ADDRESS_1>" in stored[0].correction
+    assert "<EMAIL_ADDRESS_1>" in stored[0].question and "Lumora warranty" in stored[0].question
+    records = server.audit.records(key_id=server.key_ids["reader"])
+    chat_records = [r for r in records if r.endpoint == "/v1/chat/completions" and r.status == 200]
+    assert chat_records and all(r.prompt_sha256 and len(r.prompt_sha256) == 64 for r in chat_records)
+    last = chat_records[-1]
+    assert (last.status, last.role, last.model_version, last.method) == (200, "reader", f"{NAME}:1", "POST")
+    assert last.completion_tokens and last.latency_ms > 0
+    for text in (body["choices"][0]["message"]["content"], streamed.text, server.audit.path.read_text(),
+                 server.feedback.path.read_text()):
+        assert not [f for f in PII_FRAGMENTS if f in text], text
+
+
+def test_feedback_only_for_own_recent_responses_and_admin_export(server: Server) -> None:
+    answer = _chat(server, "What are the support hours?").json()
+    url = f"{server.url}/v1/feedback"
+    assert httpx.post(url, headers=server.auth("other"), json={"response_id": answer["id"], "rating": 1}).status_code == 404
+    missing = httpx.post(url, headers=server.auth(), json={"response_id": "chatcmpl-nope", "rating": 1})
+    assert missing.status_code == 404 and missing.json()["error"]["param"] == "response_id"
+    assert httpx.post(url, headers=server.auth(), json={"response_id": answer["id"], "rating": 1}).status_code == 200
+    exported = httpx.get(f"{server.url}/admin/feedback", headers=server.auth("admin")).json()["data"]
+    mine = [r for r in exported if r["response_id"] == answer["id"]]
+    assert mine and mine[0]["rating"] == 1 and mine[0]["answer"] == answer["choices"][0]["message"]["content"]
+
+
+def test_stream_scrubbing_holds_back_until_a_safe_boundary() -> None:
+    scrubber = Scrubber.with_allow_list(default_allow_list())
+    text = f"Please contact {PII['name']} at {PII['email']}. Or call {PII['phone']} today.\nThe Lumora warranty is 3 years."
+    guard = ScrubbedStream(lambda t: scrubber.scrub(t).text)
+    released = [guard.feed(text[i : i + 3]) for i in range(0, len(text), 3)]
+    released.append(guard.finish())
+    for piece in released:
+        assert not [f for f in PII_FRAGMENTS if f in piece]
+    assert "".join(released) == guard.released == scrubber.scrub(text).text
+    first = next(i for i, piece in enumerate(released) if piece)
+    assert released[first].endswith(".") and "<EMAIL_ADDRESS_1>" in released[first]  # nothing before the sentence end
+
+
+def test_audit_cli_show_and_prune(server: Server, tmp_path: Path, monkeypatch, capsys) -> None:
+    for _ in range(3):
+        httpx.get(f"{server.url}/admin/feedback", headers=server.auth("admin"))
+    monkeypatch.setenv("LLMOPS_AUDIT_PATH", str(server.audit.path))
+    assert cli.main(["audit", "show", "--key", server.key_ids["admin"], "--limit", "2"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 2 and {r["key_id"] for r in rows} == {server.key_ids["admin"]}
+    assert cli.main(["audit", "show", "--since", "1d"]) == 0 and len(capsys.readouterr().out.splitlines()) >= 3
+    assert cli.main(["audit", "show", "--since", "yesterday"]) == 2
+
+    log = AuditLog(tmp_path / "a.jsonl", retention_days=180)
+    now = time.time()
+    for age_days in (200, 10):
+        log.append(AuditRecord(ts=now - age_days * 86400, request_id=f"r{age_days}", method="GET", endpoint="/v1/models",
+                               status=200, latency_ms=1.0))
+    with log.path.open("a") as handle:
+        handle.write("not json\n")  # unreadable lines are kept, never silently dropped
+    assert cli.main(["audit", "--audit-log", str(log.path), "prune"]) == 0
+    assert "pruned 1 records" in capsys.readouterr().out
+    assert [r.request_id for r in log.records()] == ["r10"] and "not json" in log.path.read_text()
+
+
+def test_keys_cli_create_list_revoke(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LLMOPS_HOME", str(tmp_path))
+    monkeypatch.delenv("LLMOPS_API_KEYS_FILE", raising=False)
+    assert cli.main(["keys", "create", "--role", "reader", "--name", "helpdesk"]) == 0
+    secret = capsys.readouterr().out.split()[-1]
+    assert secret.startswith("llmk_")
+    store = KeyStore(tmp_path / "api_keys.json")
+    key = store.authenticate(secret)
+    assert key is not None and key.role == "reader" and key.name == "helpdesk"
+    assert secret not in (tmp_path / "api_keys.json").read_text()
+    assert cli.main(["keys", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert key.id in listed and "active" in listed and secret not in listed
+    assert cli.main(["keys", "revoke", key.id]) == 0
+    assert store.authenticate(secret) is None
+    assert cli.main(["keys", "list"]) == 0 and "revoked" in capsys.readouterr().out
+    assert cli.main(["keys", "revoke", "key_nope"]) == 2 and "not found" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["keys", "create", "--role", "root"])
+    with pytest.raises(ValueError, match="id:role:sha256hex"):
+        KeyStore(tmp_path / "k.json", env_value="bot:reader:not-a-hash")
+
+
+def test_schemathesis_finds_no_server_errors(server: Server) -> None:
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error
+
+    schema = schemathesis.openapi.from_url(f"{server.url}/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.path for op in operations} >= {"/v1/chat/completions", "/v1/search", "/v1/feedback", "/admin/reload"}
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=6, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        def check(case) -> None:
+            case.call_and_validate(headers=server.auth("admin"), checks=[not_a_server_error], timeout=120)
+
+        check()
+
+
+def test_chat_page_in_headless_chromium(server: Server) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(server.url + "/")
+            page.fill("#key", "llmk_wrong")
+            page.fill("#question", "How long is the Lumora warranty?")
+            page.click("#send")
+            page.wait_for_function("document.getElementById('status').textContent.length > 0", timeout=60_000)
+            assert "invalid or revoked API key" in page.text_content("#status")
+
+            page.fill("#key", server.keys["reader"])
+            page.click("#send")
+            page.wait_for_selector("#rate:not([hidden])", timeout=120_000)
+            assert page.text_content("#answer").strip()
+            assert page.locator("#sources li").count() >= 1
+            assert page.locator("#sources li").first.get_attribute("data-doc-id") == "doc0"
+            page.fill("#correction", "Three years, for every device.")
+            page.click("#down")
+            page.wait_for_function("document.getElementById('rated').textContent.length > 0", timeout=30_000)
+        finally:
+            browser.close()
+    latest = server.feedback.read().records[-1]
+    assert (latest.rating, latest.correction, latest.key_id) == (-1, "Three years, for every device.", server.key_ids["reader"])
+    assert "warranty" in latest.question
+
+
+def test_hot_swap_during_concurrent_requests(server: Server) -> None:
+    """Promote v2 while clients keep asking: nothing fails, and every request that starts after
+    the first v2 answer came back is answered by v2."""
+    results: list[tuple[float, float, int, str, str]] = []  # start, end, status, model, header
+    stop, lock = threading.Event(), threading.Lock()
+
+    def client(streaming: bool) -> None:
+        while not stop.is_set():
+            start = time.monotonic()
+            reply = _chat(server, "What does error E14 mean?", max_tokens=4, stream=streaming)
+            model = (json.loads(reply.text.split("data: ", 2)[1].split("\n")[0])["model"] if streaming
+                     else reply.json().get("model", "")) if reply.status_code == 200 else ""
+            if streaming:
+                assert reply.text.rstrip().endswith("data: [DONE]")
+            with lock:
+                results.append((start, time.monotonic(), reply.status_code, model, reply.headers.get("x-model-version", "")))
+
+    threads = [threading.Thread(target=client, args=(i % 2 == 1,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        deadline = time.time() + 300
+        while len(results) < 4 and time.time() < deadline:
+            time.sleep(0.1)
+        promote_version(server.registry, NAME, 2, "hot-swap test")
+        while time.time() < deadline:
+            with lock:
+                if sum(r[3] == f"{NAME}:2" for r in results) >= 6:
+                    break
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert all(r[2] == 200 for r in results), [r for r in results if r[2] != 200]
+    assert all(r[3] == r[4] for r in results)
+    versions = [r[3] for r in results]
+    assert f"{NAME}:1" in versions and versions.count(f"{NAME}:2") >= 6
+    first_new_end = min(r[1] for r in results if r[3] == f"{NAME}:2")
+    assert all(r[3] == f"{NAME}:2" for r in results if r[0] > first_new_end)
+    ready = httpx.get(f"{server.url}/readyz").json()
+    assert ready["model"] == f"{NAME}:2" and ready["swaps"] >= 1 and ready["last_refresh_error"] is None
+
+
+def test_canary_share_routes_to_challenger(server: Server) -> None:
+    server.registry.set_registered_model_alias(NAME, "challenger", "1")
+    loader = server.served.loader
+    canary = ServedModels(server.served.champion, loader, canary_share=1.0)
+    assert canary.refresh() == {"champion": f"{NAME}:2", "challenger": f"{NAME}:1"}
+    http = TestClient(create_app(canary))
+    reply = http.post("/v1/chat/completions", json={"max_tokens": 2, "messages": [{"role": "user", "content": "Hi"}]})
+    assert reply.status_code == 200 and reply.json()["model"] == reply.headers["x-model-version"] == f"{NAME}:1"
+    canary.canary_share = 0.0
+    assert canary.pick().model_id == f"{NAME}:2"
+    server.registry.delete_registered_model_alias(NAME, "challenger")
+    canary.canary_share = 1.0
+    canary.refresh()
+    assert canary.challenger is None and canary.pick().model_id == f"{NAME}:2"
