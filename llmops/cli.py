@@ -189,8 +189,9 @@ Where to look:
   Dagster UI (runs, assets, checks):  make dev       -> http://127.0.0.1:3000
   MLflow UI (runs, metrics, registry): make mlflow-ui -> http://127.0.0.1:5000
   Serve the champion:                  make serve     -> http://127.0.0.1:8000
-  Ask it:
-    curl -s http://127.0.0.1:8000/v1/chat/completions -H 'Content-Type: application/json' \\
+  Ask it (chat page at http://127.0.0.1:8000/):
+    KEY=$(.venv/bin/llmops keys create --role reader | awk '{{print $NF}}')
+    curl -s http://127.0.0.1:8000/v1/chat/completions -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\
       -d '{{"messages": [{{"role": "user", "content": "How do I reset my thermostat?"}}]}}'
   Quarantined input and run state: {settings.home}/quarantine""")
     return 0
