@@ -209,7 +209,7 @@ def build_index(corpus: pd.DataFrame, db_uri: str, embedder: Embedder, settings:
     docs = prepare_documents(corpus, settings)
     schema = table_schema(embedder.dimension)
     db = lancedb.connect(db_uri)
-    table = db.open_table(settings.table) if settings.table in db.table_names(limit=None) else None
+    table = db.open_table(settings.table) if settings.table in db.list_tables().tables else None
     rebuilt = table is None or table.schema != schema
     before = {} if rebuilt else _indexed_hashes(table)
     wanted = dict(zip(docs["doc_id"], docs["content_hash"]))

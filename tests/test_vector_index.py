@@ -129,7 +129,7 @@ def test_ann_index_is_built_above_the_threshold_and_kept_up_to_date(embedder, ge
     retriever = Retriever(uri, embedder, settings=IMMEDIATE)
     assert retriever.table.index_stats("vector_idx").num_unindexed_rows == 0
 
-    rows = retriever.table.to_pandas().sample(12, random_state=0)
+    rows = retriever.table.to_pandas().sample(8, random_state=0)
     for row in rows.itertuples():  # a chunk's own text finds that chunk, with its exact score
         hits = retriever.search(row.text, 5)
         assert hits[0].chunk_id == row.chunk_id and hits[0].score == pytest.approx(1.0, abs=1e-3)
