@@ -716,7 +716,7 @@ class Scrubber:
 
     def scrub(self, text: str) -> ScrubResult:
         """Scrub one text (API path)."""
-        results = self._analyzer.analyze(text, **self._analyze_kwargs())
+        results = self._drop_allow_listed_names(text, self._analyzer.analyze(text, **self._analyze_kwargs()))
         return self._anonymize(text, _with_repeats(text, results, _detected_values(text, results)))
 
     def scrub_many(
@@ -737,6 +737,7 @@ class Scrubber:
             analyzed = self._analyze_in_workers(texts, workers)
         else:
             analyzed = self._analyze_batch(texts)
+        analyzed = [self._drop_allow_listed_names(text, results) for text, results in zip(texts, analyzed)]
         detected: dict[Hashable, dict[str, RecognizerResult]] = {}
         for group, text, results in zip(groups, texts, analyzed):
             detected.setdefault(group, {}).update(_detected_values(text, results))
@@ -744,6 +745,21 @@ class Scrubber:
             self._anonymize(text, _with_repeats(text, results, detected[group]))
             for group, text, results in zip(groups, texts, analyzed)
         ]
+
+    def _allowed(self, value: str) -> bool:
+        entries = self.config.allow_list
+        if self.config.allow_list_match == "regex":
+            return any(re.search(entry, value, re.IGNORECASE) for entry in entries)
+        return value in entries
+
+    def _drop_allow_listed_names(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Presidio checks the allow list against a whole detection; a multi-word PERSON guess with an
+        allow-listed word in it ("Explained Lumora") is the NER misreading a brand, not a name, and
+        would otherwise spread the brand's removal to every mention through the name-part repeats."""
+        if not self.config.allow_list:
+            return results
+        return [r for r in results
+                if r.entity_type != "PERSON" or not any(self._allowed(w) for w in text[r.start : r.end].split())]
 
     def _analyze_batch(self, texts: list[str]) -> list[list[RecognizerResult]]:
         return list(

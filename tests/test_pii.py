@@ -429,3 +429,11 @@ def test_parallel_scrub_many_equals_scrub(scrubber: Scrubber) -> None:
     groups = list(range(len(texts) - 1)) + [len(texts) - 2]
     assert parallel.scrub_many(texts, groups=groups) == scrubber.scrub_many(texts, groups=groups)
     assert parallel.scrub_many(texts, groups=groups)[-2].text == "Router reboot loop - <PERSON_1>"
+
+
+def test_brand_in_a_misread_name_is_not_removed_everywhere() -> None:
+    """spaCy reads "Explained Lumora" as a PERSON; its allow-listed word keeps the brand in every mention."""
+    text = ("Subject: Lumora Care sign-up failed\nResolution: Explained Lumora Care: Lumora Care extends the "
+            "warranty on all your Lumora devices to 5 years. Agent: Olga Dvořák")
+    scrubbed = Scrubber.with_allow_list([r"^Lumora\b"]).scrub(text).text
+    assert scrubbed.count("Lumora") == 4 and "Olga" not in scrubbed and "Dvořák" not in scrubbed
