@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from llmops.at_rest import Cipher, decode_line
+
 DEFAULT_RETENTION_DAYS = 180
 
 
@@ -66,6 +68,7 @@ class AuditLog:
             raise ValueError(f"retention_days must be positive, got {retention_days}")
         self.path = Path(path)
         self.retention_days = retention_days
+        self._cipher = Cipher.from_env()  # with LLMOPS_AT_REST_KEY set, each line is a Fernet token
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -78,7 +81,8 @@ class AuditLog:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def append(self, record: AuditRecord) -> None:
-        line = json.dumps({"time": record.time, **asdict(record)}, ensure_ascii=False) + "\n"
+        text = json.dumps({"time": record.time, **asdict(record)}, ensure_ascii=False)
+        line = (self._cipher.encrypt_line(text) if self._cipher else text) + "\n"
         with self._locked(), self.path.open("a", encoding="utf-8") as handle:
             handle.write(line)
 
@@ -100,7 +104,7 @@ class AuditLog:
                 if not line.strip():
                     continue
                 try:
-                    row = json.loads(line)
+                    row = json.loads(decode_line(line, self._cipher))  # AtRestError without the key
                     record = AuditRecord(**{k: v for k, v in row.items() if k in fields})
                 except (json.JSONDecodeError, TypeError, AttributeError):
                     record = None

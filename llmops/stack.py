@@ -169,22 +169,16 @@ class Stack:
 
 
 def daemon_healthy(env: dict[str, str]) -> bool:
-    """The daemon writes heartbeats to the instance; healthy = every configured daemon is recent."""
+    """The daemon writes heartbeats to the instance; healthy = every configured daemon is recent.
+    The instance yaml reads DAGSTER_PG_URL from os.environ, which `main` fills from the stack env."""
     from dagster import DagsterInstance
 
-    previous = os.environ.get("DAGSTER_PG_URL")
-    os.environ["DAGSTER_PG_URL"] = env["DAGSTER_PG_URL"]  # the instance yaml reads it from os.environ
     try:
         with DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
             statuses = instance.get_daemon_statuses()
             return bool(statuses) and all(status.healthy for status in statuses.values())
     except Exception:  # noqa: BLE001 - an unreachable store means unhealthy, not a crash of `status`
         return False
-    finally:
-        if previous is None:
-            os.environ.pop("DAGSTER_PG_URL", None)
-        else:
-            os.environ["DAGSTER_PG_URL"] = previous
 
 
 def sqlalchemy_to_libpq(url: str) -> str:
@@ -324,7 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("action", choices=["up", "down", "status"])
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for each service to be healthy")
     args = parser.parse_args(argv)
-    stack = Stack(stack_env())
+    env = stack_env()
+    os.environ.update(env)
+    stack = Stack(env)
     if args.action == "up":
         return up(stack, args.timeout)
     return down(stack) if args.action == "down" else status(stack)

@@ -307,3 +307,27 @@ def test_helm_values_launch_runs_on_kubernetes_with_per_asset_resources() -> Non
         for config in profile.values():
             for section in config["container_config"]["resources"].values():
                 assert all(QUANTITY.match(str(value)) for value in section.values()), section
+
+
+def test_audit_log_lines_are_encrypted_when_a_key_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmops.at_rest import KEY_ENV, AtRestError, generate_key
+    from llmops.audit_log import AuditLog, AuditRecord
+
+    def record(request_id: str, ts: float) -> AuditRecord:
+        return AuditRecord(ts=ts, request_id=request_id, method="POST", endpoint="/v1/chat/completions", status=200,
+                           latency_ms=5.0, key_id="k1")
+
+    path = tmp_path / "audit.jsonl"
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    AuditLog(path).append(record("plain", time.time() - 400 * 86400))  # written before encryption was turned on
+    monkeypatch.setenv(KEY_ENV, generate_key())
+    log = AuditLog(path)
+    log.append(record("secret", time.time()))
+    lines = path.read_text().splitlines()
+    assert lines[0].startswith("{") and lines[1].startswith("gAAAAA") and "/v1/chat" not in lines[1]
+    assert [r.request_id for r in log.records()] == ["plain", "secret"]
+    assert log.prune() == 1 and [r.request_id for r in log.records()] == ["secret"]
+    monkeypatch.delenv(KEY_ENV)
+    with pytest.raises(AtRestError, match=KEY_ENV):
+        AuditLog(path).records()
+    assert path.read_text().startswith("gAAAAA")  # nothing lost by a reader without the key
