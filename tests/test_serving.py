@@ -6,7 +6,10 @@ after the tests that expect version 1 (pytest keeps file order)."""
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -33,6 +36,7 @@ from llmops.sft_dataset import SFTSettings, build_examples, save_dataset
 from llmops.tracking import configure_mlflow
 from llmops.vector_index import Embedder, build_index
 from orchestration.config import default_allow_list
+from tests.conftest import REPO
 
 NAME = "serving-assistant"
 SYSTEM = "You are the Lumora assistant."
@@ -371,6 +375,37 @@ def test_chat_page_in_headless_chromium(server: Server) -> None:
     latest = server.feedback.read().records[-1]
     assert (latest.rating, latest.correction, latest.key_id) == (-1, "Three years, for every device.", server.key_ids["reader"])
     assert "warranty" in latest.question
+
+
+@pytest.mark.slow
+def test_llmops_serve_command_serves_the_registry_champion(server: Server, tmp_path: Path) -> None:
+    """The console script on the same stores, as `make serve` runs it after `make run`."""
+    _, secret = KeyStore(tmp_path / "api_keys.json").create("reader", "smoke")
+    env = {**os.environ, "LLMOPS_HOME": str(tmp_path), "MLFLOW_TRACKING_URI": server.tracking_uri,
+           "LANCEDB_URI": str(server.home / "lance"), "LLMOPS_MODEL_NAME": NAME}
+    url = f"http://127.0.0.1:{_free_port()}"
+    proc = subprocess.Popen([sys.executable, "-m", "llmops.cli", "serve", "--port", url.rsplit(":", 1)[1], "--max-new-tokens", "4"],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 300
+        while proc.poll() is None and time.time() < deadline:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(1)
+        assert proc.poll() is None, proc.stdout.read()
+        champion = server.served.champion.model_id
+        ask = {"messages": [{"role": "user", "content": "What are the support hours?"}]}
+        assert httpx.post(f"{url}/v1/chat/completions", json=ask, timeout=30).status_code == 401
+        reply = httpx.post(f"{url}/v1/chat/completions", json=ask, headers={"Authorization": f"Bearer {secret}"}, timeout=120)
+        assert reply.status_code == 200 and reply.json()["model"] == champion
+        assert reply.json()["usage"]["completion_tokens"] <= 4
+        audited = AuditLog(tmp_path / "audit" / "audit.jsonl").records()
+        assert [(r.status, r.model_version) for r in audited if r.endpoint == "/v1/chat/completions"] == [(401, None), (200, champion)]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
 
 
 def test_hot_swap_during_concurrent_requests(server: Server) -> None:
