@@ -11,7 +11,7 @@ import pytest
 import torch
 from mlflow.exceptions import MlflowException
 
-from llmops.chat_backends import LlamaCppChatModel
+from llmops.chat_backends import LlamaCppChatModel, serving_chat
 from llmops.chat_model import AdapterChatPyfunc, ChatModel, GenerationSettings, load_chat_model
 from llmops.lora_adapter import MODEL_REQUIREMENTS
 from llmops.model_export import GGUF_TAG, MERGED_TAG, ensure_export, existing_export, export_version
@@ -82,11 +82,8 @@ def adapter_answers(registry, base_spec, model_cache):
 
 def test_merged_folder_reloads_offline_with_the_adapter_models_answers(exported, adapter_answers, base_spec,
                                                                        model_cache) -> None:
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
     assert list(exported.merged_dir.glob("*.safetensors"))
-    merged = ChatModel(AutoModelForCausalLM.from_pretrained(exported.merged_dir, local_files_only=True),
-                       AutoTokenizer.from_pretrained(exported.merged_dir, local_files_only=True))
+    merged = ChatModel(*_reload(exported.merged_dir))
     assert merged.complete(conversations(), LIMIT) == adapter_answers
     base = load_chat_model(base_spec, model_cache).generate(conversations(), LIMIT)
     assert base != [a.text for a in adapter_answers]  # the adapter matters, so the test can fail
@@ -140,3 +137,28 @@ def test_bad_export_requests_fail_clearly(registry) -> None:
             export_version(client, NAME, None, root / "x")
     finally:
         client.set_registered_model_alias(NAME, "champion", version)
+
+
+def test_serving_chat_picks_the_backend(registry, exported, adapter_answers) -> None:
+    """`llmops serve --backend llamacpp` uses the version's recorded export; transformers is batched."""
+    import mlflow
+
+    from llmops.batched_generation import BatchedChatModel
+
+    _, client, version = registry
+    pyfunc = mlflow.pyfunc.load_model(f"models:/{NAME}/{version}").unwrap_python_model()
+    assert isinstance(serving_chat(pyfunc, NAME, version, "transformers"), BatchedChatModel)
+    llama = serving_chat(pyfunc, NAME, version, "llamacpp")
+    try:
+        assert isinstance(llama, LlamaCppChatModel)
+        assert llama.complete(conversations()[:1], LIMIT)[0].text.split()[:3] == adapter_answers[0].text.split()[:3]
+    finally:
+        llama.close()
+    with pytest.raises(ValueError, match="unknown backend"):
+        serving_chat(pyfunc, NAME, version, "vllm")
+
+
+def _reload(folder):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    return AutoModelForCausalLM.from_pretrained(folder, local_files_only=True), AutoTokenizer.from_pretrained(folder)
