@@ -79,7 +79,7 @@ def _serve(args: argparse.Namespace) -> int:
                                 args.table, scrubber, args.canary_share, args.backend)
     config = ServerConfig(
         keys=keys, audit=AuditLog(_audit_path(args, settings), args.audit_retention_days),
-        feedback=FeedbackStore(settings.feedback_path), poll_interval_s=args.poll_interval or None,
+        feedback=FeedbackStore(settings.feedback_path), poll_interval_s=args.poll_interval if args.poll_interval != 0 else None,
         limits=Limits(max_body_bytes=args.max_body_bytes, max_new_tokens=args.max_new_tokens))
     print(f"serving {served.champion.model_id} on http://{args.host}:{args.port}/ (chat page) and /v1/chat/completions")
     uvicorn.run(create_app(served, config), host=args.host, port=args.port, log_level="info")

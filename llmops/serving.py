@@ -100,6 +100,11 @@ class Limits:
     max_prompt_chars: int = 60_000
     max_new_tokens: int = 512  # requests asking for more are capped (finish_reason "length")
 
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if value < 1:
+                raise ValueError(f"{name} must be at least 1, got {value}")
+
 
 # --- errors ---------------------------------------------------------------------------------------
 
@@ -410,6 +415,8 @@ class _Observe:
         self._record(scope, scope["state"], 413, 0.0)
 
     def _record(self, scope, state: dict, status: int, seconds: float) -> None:
+        if state.get("stream_error"):  # sent as 200, then failed mid-stream: count it as the server error it was
+            status = 500
         route = scope.get("route")
         endpoint = getattr(route, "path", None) or "unmatched"
         version = state.get("model_version") or "none"
@@ -468,6 +475,12 @@ class ServerConfig:
     limits: Limits = field(default_factory=Limits)
     remembered_responses: int = 10_000
     poll_interval_s: float | None = None  # follow the registry aliases every N seconds
+
+    def __post_init__(self) -> None:
+        if self.poll_interval_s is not None and self.poll_interval_s <= 0:
+            raise ValueError(f"poll interval must be positive seconds, got {self.poll_interval_s}")
+        if self.remembered_responses < 1:
+            raise ValueError(f"remembered_responses must be at least 1, got {self.remembered_responses}")
 
 
 _bearer = HTTPBearer(auto_error=False, description="an API key from `llmops keys create`")
@@ -625,17 +638,20 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
             start = time.perf_counter()
             yield chunk({"role": "assistant", "content": ""}, sources=sources)
             guard = ScrubbedStream(lambda text: answerer.scrub(text, said))
-            last, first = None, True
-            for last in answerer.stream(messages, max_tokens, hits):
-                delta = guard.feed(last.text) + (guard.finish() if last.finish_reason else "")
-                if delta:
-                    if first:
-                        metrics.first_token.labels(answerer.model_id).observe(time.perf_counter() - start)
-                        first = False
-                    yield chunk({"content": delta})
-            tail = guard.finish()
-            if tail:
-                yield chunk({"content": tail})
+            last = None
+            try:
+                for last in answerer.stream(messages, max_tokens, hits):
+                    delta = guard.feed(last.text) + (guard.finish() if last.finish_reason else "")
+                    if delta:
+                        if guard.released == delta:
+                            metrics.first_token.labels(answerer.model_id).observe(time.perf_counter() - start)
+                        yield chunk({"content": delta})
+            except Exception:  # the 200 status line is gone already: end the stream with an error event
+                log.exception("generation failed mid-stream (%s)", answerer.model_id)
+                state.stream_error = True
+                yield _sse({"error": {"message": "generation failed; the answer is incomplete", "type": "server_error",
+                                      "param": None, "code": None}})
+                return
             usage = finished(guard.released, last.prompt_tokens if last else 0, last.completion_tokens if last else 0)
             yield chunk({}, last.finish_reason if last else "stop")
             if include_usage:

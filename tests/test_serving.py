@@ -31,7 +31,7 @@ from llmops.feedback import FeedbackStore
 from llmops.lora_adapter import TrainSettings, train_lora
 from llmops.pii import Scrubber
 from llmops.promoted_model import promote_version
-from llmops.serving import Limits, ScrubbedStream, ServedModels, ServerConfig, create_app, load_served_models
+from llmops.serving import Answerer, Limits, ScrubbedStream, ServedModels, ServerConfig, create_app, load_served_models
 from llmops.sft_dataset import SFTSettings, build_examples, save_dataset
 from llmops.tracking import configure_mlflow
 from llmops.vector_index import Embedder, build_index
@@ -270,6 +270,34 @@ def test_feedback_only_for_own_recent_responses_and_admin_export(server: Server)
     exported = httpx.get(f"{server.url}/admin/feedback", headers=server.auth("admin")).json()["data"]
     mine = [r for r in exported if r["response_id"] == answer["id"]]
     assert mine and mine[0]["rating"] == 1 and mine[0]["answer"] == answer["choices"][0]["message"]["content"]
+
+
+class _CutOffEngine:
+    """Failure injection: the real engine, dying after its first chunk as a crashed worker would."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    def complete(self, conversations, max_new_tokens=None):
+        return self.engine.complete(conversations, max_new_tokens)
+
+    def stream(self, messages, max_new_tokens=None):
+        for number, chunk in enumerate(self.engine.stream(messages, max_new_tokens)):
+            if number == 1:
+                raise RuntimeError("generation worker died")
+            yield chunk
+
+
+def test_generation_failing_mid_stream_ends_with_an_error_event(server: Server, tmp_path: Path) -> None:
+    champion = server.served.champion
+    broken = Answerer(_CutOffEngine(champion.chat), champion.retriever, "broken:1", SYSTEM, champion.scrubber)
+    http = TestClient(create_app(broken, ServerConfig(audit=AuditLog(tmp_path / "audit.jsonl"))))
+    reply = http.post("/v1/chat/completions", json={"stream": True, "max_tokens": 8,
+                                                    "messages": [{"role": "user", "content": "What are the support hours?"}]})
+    events = [line.removeprefix("data: ") for line in reply.text.splitlines() if line]
+    assert reply.status_code == 200 and "[DONE]" not in events
+    assert json.loads(events[-1])["error"]["type"] == "server_error"
+    assert [(r.status, r.model_version) for r in AuditLog(tmp_path / "audit.jsonl").records()] == [(500, "broken:1")]
 
 
 def test_stream_scrubbing_holds_back_until_a_safe_boundary() -> None:
