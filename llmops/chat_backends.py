@@ -35,7 +35,8 @@ class LlamaCppChatModel:
 
         self.tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
         self.generation = generation
-        self.llm = Llama(str(gguf_path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+        # llama-cpp-python's default is half the cores; serving should use all of them, as torch does.
+        self.llm = Llama(str(gguf_path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(), verbose=False)
         self.stop_ids = {self.tokenizer.eos_token_id, self.llm.token_eos()}
         self.lock = threading.Lock()
 
