@@ -146,7 +146,7 @@ def main() -> int:
         print(f"{'ANN setting':<28}{'p50 ms':>8}{'p99 ms':>8}{'recall@' + str(args.k):>11}{'p50 speedup':>13}")
         default = SearchSettings()
         results = {}
-        for ef, refine in [(16, None), (32, 1), (64, 1), (default.ef, default.refine_factor), (128, 1), (64, 4)]:
+        for ef, refine in [(16, None), (32, 1), (64, 1), (128, 1), (32, 4), (default.ef, default.refine_factor), (64, 10)]:
             if (ef, refine) in results:
                 continue
             retriever = Retriever(tmp, cached, settings=SearchSettings(ef=ef, refine_factor=refine))

@@ -135,6 +135,7 @@ def test_ann_index_is_built_above_the_threshold_and_kept_up_to_date(embedder, ge
         assert hits[0].chunk_id == row.chunk_id and hits[0].score == pytest.approx(1.0, abs=1e-3)
         exact = retriever.search_vector(np.asarray(row.vector), 5, exact=True)
         assert len({h.chunk_id for h in hits} & {h.chunk_id for h in exact}) >= 4
+    assert len(retriever.search("error codes", 20)) == 20  # k * refine_factor above the default ef
 
     changed = generated.copy()
     changed.loc[0, "text"] = "Lumora Skylight K9 error Q77 means the roof hatch motor stalled; clear the rail."
