@@ -287,6 +287,13 @@ _NAME_PATTERNS = [
         0.7,
     ),
     Pattern(
+        "addressing verb",  # "Tell Priya Raman at ...": two or more name tokens, so "Call Support" stays
+        r"(?<=\b(?i:tell|told|ask|asked|call|called|e-?mail|e-?mailed|message|messaged|ping|pinged|notify|"
+        r"notified|inform|informed|remind|reminded|thank|thanked|thanks|meet|met|invite|invited|"
+        rf"introduce|introduced|cc)[ \t]+){_NAME_2PLUS}",
+        0.6,
+    ),
+    Pattern(
         "greeting",
         r"(?<=^[ \t]*(?:Hi|Hello|Hey|Dear|Good[ \t]+(?:morning|afternoon|evening))[ \t]+)"
         rf"{_NAME}(?=[ \t]*[,!:]|[ \t]*$)",

@@ -437,3 +437,15 @@ def test_brand_in_a_misread_name_is_not_removed_everywhere() -> None:
             "warranty on all your Lumora devices to 5 years. Agent: Olga Dvořák")
     scrubbed = Scrubber.with_allow_list([r"^Lumora\b"]).scrub(text).text
     assert scrubbed.count("Lumora") == 4 and "Olga" not in scrubbed and "Dvořák" not in scrubbed
+
+
+@pytest.mark.parametrize("text", ["Tell Priya Raman at the front desk that I'm late.",
+                                  "Please remind Tomasz Kovačević about the invoice."])
+def test_names_after_addressing_verbs_are_removed(text: str) -> None:
+    scrubbed = Scrubber().scrub(text).text
+    assert "<PERSON_1>" in scrubbed and "Raman" not in scrubbed and "Kovačević" not in scrubbed
+
+
+def test_addressing_verbs_keep_teams_and_products() -> None:
+    text = "Call Customer Service on weekdays or email Support Team."
+    assert Scrubber().scrub(text).text == text
