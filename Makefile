@@ -38,14 +38,21 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# The llama.cpp serving backend (tests and `llmops serve --backend llamacpp`): it compiles from source
+# once (~7 min), then comes from pip's wheel cache. `make run` does not need it.
+LLAMACPP_STAMP := $(VENV)/.llamacpp
+$(LLAMACPP_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[llamacpp]'
+	touch $@
+
 run: install
 	$(BIN)/dagster job execute -m orchestration.definitions -j full_pipeline
 	@$(BIN)/llmops summary
 
-test: install
+test: install $(LLAMACPP_STAMP)
 	$(BIN)/python -m pytest
 
-test-fast: install
+test-fast: install $(LLAMACPP_STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 dev: install
