@@ -100,11 +100,11 @@ def _field_pairs(text: str, doc_id: str) -> list[Pair]:
     question = " ".join(
         part for part in (fields.get("subject") or fields.get("question"), fields.get("description")) if part
     )
+    short = _short_answer_pairs(fields, question, doc_id)  # before the product prefix gives it away
     product = fields.get("product")
     if product and question and product.lower() not in question.lower():
         question = f"[{product}] {question}"
-    pairs = [Pair(question, answer, doc_id, "ticket")] if answer and question else []
-    return pairs + _short_answer_pairs(fields, question, doc_id)
+    return ([Pair(question, answer, doc_id, "ticket")] if answer and question else []) + short
 
 
 def _short_answer_pairs(fields: dict[str, str], problem: str, doc_id: str) -> list[Pair]:

@@ -24,6 +24,10 @@ def test_pairs_follow_document_structure() -> None:
     (ticket,) = extract_pairs("t", "ticket", "Shows E14", TICKET)
     assert ticket.question == "[Aura H2] Shows E14 Display shows E14 since Monday."
     assert ticket.answer.startswith("E14 means the sensor is disconnected") and ticket.kind == "ticket"
+    mentioned = TICKET.replace("Display shows", "My Aura H2 shows")
+    long, short = extract_pairs("t", "ticket", "Shows E14", mentioned)
+    assert (long.kind, short.kind, short.answer) == ("ticket", "short", "Aura H2")
+    assert short.question.startswith("Shows E14 My Aura H2 shows E14") and "Which product" in short.question
     chat = extract_pairs("c", "chat", "chat", CHAT)
     assert [(p.question, p.answer) for p in chat] == [
         ("Hi, my Gridbox beeps every minute.", "That is the low-charge alarm. Plug it in for two hours."),
