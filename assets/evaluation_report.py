@@ -14,9 +14,10 @@ from llmops.promoted_model import current_champion
 from llmops.sft_dataset import load_split
 from orchestration.config import EvalConfig, default_allow_list, to_settings
 from orchestration.resources import MlflowResource, ModelStoreResource
+from orchestration.k8s import k8s_op_tags
 
 
-@asset(group_name="evaluation", kinds={"mlflow"})
+@asset(group_name="evaluation", kinds={"mlflow"}, op_tags=k8s_op_tags("evaluation_report"))
 def evaluation_report(
     context: AssetExecutionContext,
     config: EvalConfig,

@@ -8,9 +8,10 @@ from dagster import AssetExecutionContext, MetadataValue, Output, asset
 from llmops.lora_adapter import TrainSettings, train_lora, training_key
 from orchestration.config import TrainConfig, to_settings
 from orchestration.resources import MlflowResource, ModelStoreResource, PathsResource
+from orchestration.k8s import k8s_op_tags
 
 
-@asset(group_name="training", kinds={"pytorch", "mlflow"})
+@asset(group_name="training", kinds={"pytorch", "mlflow"}, op_tags=k8s_op_tags("lora_adapter"))
 def lora_adapter(
     context: AssetExecutionContext,
     config: TrainConfig,

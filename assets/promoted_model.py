@@ -5,9 +5,10 @@ from dagster import AssetExecutionContext, MetadataValue, Output, asset
 from llmops.promoted_model import PromotionPolicy, decide, register_and_decide
 from orchestration.config import PromotionConfig, to_settings
 from orchestration.resources import MlflowResource
+from orchestration.k8s import k8s_op_tags
 
 
-@asset(group_name="registry", kinds={"mlflow"})
+@asset(group_name="registry", kinds={"mlflow"}, op_tags=k8s_op_tags("promoted_model"))
 def promoted_model(
     context: AssetExecutionContext,
     config: PromotionConfig,

@@ -7,9 +7,10 @@ from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
 from llmops.raw_documents import read_documents, write_quarantine
 from orchestration.resources import PathsResource
+from orchestration.k8s import k8s_op_tags
 
 
-@asset(group_name="ingestion", kinds={"python", "pandas"})
+@asset(group_name="ingestion", kinds={"python", "pandas"}, op_tags=k8s_op_tags("raw_documents"))
 def raw_documents(context: AssetExecutionContext, paths: PathsResource) -> Output[pd.DataFrame]:
     """Every readable document under the raw-data folder, one row per document, content-hash ids."""
     root = Path(paths.raw_dir)

@@ -7,6 +7,7 @@ from llmops.pii import Scrubber
 from llmops.scrubbed_corpus import QualityReport, scrub_documents, split_failing, validate_scrubbed_corpus
 from orchestration.config import ScrubConfig
 from orchestration.resources import PathsResource
+from orchestration.k8s import k8s_op_tags
 
 
 def _report_metadata(report: QualityReport) -> dict:
@@ -19,7 +20,7 @@ def _report_metadata(report: QualityReport) -> dict:
     }
 
 
-@asset(group_name="ingestion", kinds={"presidio", "pandas"})
+@asset(group_name="ingestion", kinds={"presidio", "pandas"}, op_tags=k8s_op_tags("scrubbed_corpus"))
 def scrubbed_corpus(
     context: AssetExecutionContext, config: ScrubConfig, paths: PathsResource, raw_documents: pd.DataFrame
 ) -> Output[pd.DataFrame]:

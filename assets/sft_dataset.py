@@ -7,9 +7,10 @@ from llmops.drift_report import save_reference_corpus
 from llmops.sft_dataset import Pair, SFTSettings, build_examples, save_dataset
 from orchestration.config import SFTDatasetConfig, to_settings
 from orchestration.resources import PathsResource
+from orchestration.k8s import k8s_op_tags
 
 
-@asset(group_name="training", kinds={"huggingface"})
+@asset(group_name="training", kinds={"huggingface"}, op_tags=k8s_op_tags("sft_dataset"))
 def sft_dataset(
     context: AssetExecutionContext, config: SFTDatasetConfig, paths: PathsResource, scrubbed_corpus: pd.DataFrame,
     feedback: list[dict],

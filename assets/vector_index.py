@@ -8,9 +8,10 @@ from dagster import AssetExecutionContext, Output, asset
 from llmops.vector_index import Embedder, IndexSettings, build_index
 from orchestration.config import IndexConfig, to_settings
 from orchestration.resources import LanceDBResource
+from orchestration.k8s import k8s_op_tags
 
 
-@asset(group_name="retrieval", kinds={"lancedb"})
+@asset(group_name="retrieval", kinds={"lancedb"}, op_tags=k8s_op_tags("vector_index"))
 def vector_index(
     context: AssetExecutionContext, config: IndexConfig, lancedb: LanceDBResource, scrubbed_corpus: pd.DataFrame
 ) -> Output[dict]:

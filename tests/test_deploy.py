@@ -331,3 +331,24 @@ def test_audit_log_lines_are_encrypted_when_a_key_is_set(tmp_path: Path, monkeyp
     with pytest.raises(AtRestError, match=KEY_ENV):
         AuditLog(path).records()
     assert path.read_text().startswith("gAAAAA")  # nothing lost by a reader without the key
+
+
+def test_assets_carry_their_k8s_resources_and_the_gpu_profile_adds_a_gpu() -> None:
+    """The `dagster-k8s/config` op tag of each asset comes from infra/helm/asset-k8s-config.yaml."""
+    script = ("import json; from orchestration.definitions import defs\n"
+              "tags = {k.path[-1]: d.op.tags.get('dagster-k8s/config') for d in defs.assets if hasattr(d, 'op') for k in d.keys}\n"
+              "print(json.dumps(tags, default=str))")
+
+    def tags(profile: str) -> dict:
+        out = subprocess.run([sys.executable, "-c", script], env={**os.environ, "LLMOPS_K8S_PROFILE": profile},
+                             capture_output=True, text=True, timeout=300, check=True)
+        return {k: json.loads(v) if isinstance(v, str) else v for k, v in json.loads(out.stdout.splitlines()[-1]).items()}
+
+    default, gpu = tags("default"), tags("gpu")
+    train = default["lora_adapter"]["container_config"]["resources"]
+    assert train["requests"]["cpu"] == "4" and "nvidia.com/gpu" not in train["requests"]
+    assert gpu["lora_adapter"]["container_config"]["resources"]["limits"]["nvidia.com/gpu"] == "1"
+    assert gpu["scrubbed_corpus"] == default["scrubbed_corpus"]  # no gpu entry: the default applies
+    bad = subprocess.run([sys.executable, "-c", script], env={**os.environ, "LLMOPS_K8S_PROFILE": "tpu"},
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode != 0 and "LLMOPS_K8S_PROFILE='tpu'" in bad.stderr
