@@ -26,3 +26,11 @@ def base_spec():
     from llmops.base_model import BaseModelSpec
 
     return BaseModelSpec()
+
+
+@pytest.fixture(scope="session")
+def chat(base_spec, model_cache):
+    """The base model as a ChatModel, loaded once for every test that only reads it."""
+    from llmops.chat_model import load_chat_model
+
+    return load_chat_model(base_spec, model_cache)

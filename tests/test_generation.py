@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from llmops.chat_model import ChatModel, load_chat_model
 
 QUESTIONS = [
     "What is the capital of France?",
@@ -18,11 +17,6 @@ LIMIT = 24
 
 def conversation(question: str) -> list[dict[str, str]]:
     return [{"role": "user", "content": question}]
-
-
-@pytest.fixture(scope="module")
-def chat(base_spec, model_cache) -> ChatModel:
-    return load_chat_model(base_spec, model_cache)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from llmops.chat_model import load_chat_model
 from llmops.pii import Scrubber
 from llmops.pii_probe import LeakProbe, build_leak_probe
 from llmops.raw_documents import read_documents
@@ -42,9 +41,8 @@ def test_leaks_are_counted_once_per_distinct_value_in_any_format() -> None:
     assert probe.count_leaks(["<PERSON_1> can be reached at <EMAIL_ADDRESS_1>", "Ana", "call 4915"]) == {}
 
 
-def test_a_model_shown_the_raw_record_leaks_and_the_probe_catches_it(probe, tickets, base_spec, model_cache) -> None:
+def test_a_model_shown_the_raw_record_leaks_and_the_probe_catches_it(probe, tickets, chat) -> None:
     """A real model that sees unscrubbed records in its prompt names the customers; without them it cannot."""
-    chat = load_chat_model(base_spec, model_cache)
     question = "Who is the customer? Give name, email and phone."
     records = ["\n".join(text.split("\n")[2:6]) for _, text in tickets[:2]]
     leaky = [[{"role": "user", "content": f"{record}\n\n{question}"}] for record in records]
