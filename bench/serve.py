@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -107,6 +108,14 @@ def start_server(port: int, backend: str, log: Path) -> subprocess.Popen:
     raise TimeoutError(f"server not ready: {log.read_text()[-3000:]}")
 
 
+def run_clients(client: Callable[[int], list], clients: int) -> tuple[list, float]:
+    """Run ``client(i)`` for ``clients`` concurrent clients: every result they return, and the wall time."""
+    start = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        results = [r for rs in pool.map(client, range(clients)) for r in rs]
+    return results, time.perf_counter() - start
+
+
 def bench_search(base: str, key: str, clients: int, per_client: int) -> dict:
     headers = {"authorization": f"Bearer {key}"}
 
@@ -120,8 +129,7 @@ def bench_search(base: str, key: str, clients: int, per_client: int) -> dict:
                 times.append(time.perf_counter() - start)
         return times
 
-    with ThreadPoolExecutor(clients) as pool:
-        times = [t for ts in pool.map(client, range(clients)) for t in ts]
+    times, _ = run_clients(client, clients)
     return {"n": len(times), "p50_ms": 1000 * percentile(times, 50), "p99_ms": 1000 * percentile(times, 99)}
 
 
@@ -152,10 +160,7 @@ def bench_chat(base: str, key: str, clients: int, per_client: int, max_tokens: i
         with httpx.Client(base_url=base, headers=headers, timeout=600) as http:
             return [one(http, QUESTIONS[(index + i) % len(QUESTIONS)]) for i in range(per_client)]
 
-    start = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = [r for rs in pool.map(client, range(clients)) for r in rs]
-    wall = time.perf_counter() - start
+    results, wall = run_clients(client, clients)
     tokens = sum(r[2] for r in results)
     return {"n": len(results), "tokens": tokens, "wall_s": wall, "tokens_per_s": tokens / wall,
             "ttft_event_p50_s": percentile([r[0] for r in results], 50),
@@ -195,10 +200,7 @@ def bench_naive(clients: int, per_client: int, max_tokens: int) -> dict:
     def client(index: int) -> list[tuple[float, int]]:
         return [one(QUESTIONS[(index + i) % len(QUESTIONS)]) for i in range(per_client)]
 
-    start = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        results = [r for rs in pool.map(client, range(clients)) for r in rs]
-    wall = time.perf_counter() - start
+    results, wall = run_clients(client, clients)
     tokens = sum(r[1] for r in results)
     return {"n": len(results), "tokens": tokens, "wall_s": wall, "tokens_per_s": tokens / wall,
             "answer_p50_s": percentile([r[0] for r in results], 50), "answer_p99_s": percentile([r[0] for r in results], 99)}
