@@ -8,6 +8,7 @@ answers.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import shutil
@@ -84,8 +85,7 @@ def _restart_postgres() -> None:
 def pipeline(deployment):
     """`make run`'s command on the Postgres instance; Postgres restarts once training has started.
     Returns the run ids (first run, and its re-execution from failure if the restart broke it)."""
-    from dagster import DagsterEventType, DagsterRunStatus, ReexecutionOptions, execute_job
-    from dagster._core.definitions.reconstruct import ReconstructableRepository
+    from dagster import DagsterEventType, DagsterRunStatus
 
     config = deployment["root"] / "run_config.yaml"
     config.write_text(yaml.safe_dump(RUN_CONFIG))
@@ -116,12 +116,7 @@ def pipeline(deployment):
         (first,) = instance.get_runs()
         run_ids = [first.run_id]
         if first.status == DagsterRunStatus.FAILURE:
-            job = ReconstructableRepository.for_module("orchestration.definitions", "defs", working_directory=str(REPO)
-                                                       ).get_reconstructable_job("full_pipeline")
-            with execute_job(job, instance, run_config=RUN_CONFIG,
-                             reexecution_options=ReexecutionOptions.from_failure(first.run_id, instance)) as result:
-                assert result.success
-                run_ids.append(result.run_id)
+            run_ids.append(_reexecute_from_failure(first.run_id, deployment["env"]))
         else:
             assert first.status == DagsterRunStatus.SUCCESS, "".join(output)[-3000:]
     outcome = _cli("summary")
@@ -131,6 +126,29 @@ def pipeline(deployment):
         promoted = _cli("promote", "1", "--reason", "deployment test")
         assert promoted.returncode == 0, promoted.stderr
     return {"run_ids": run_ids, "restarted_at": restarted_at, "log": "".join(output)}
+
+
+_REEXECUTE = """
+import json, sys
+from dagster import DagsterInstance, ReexecutionOptions, execute_job
+from dagster._core.definitions.reconstruct import ReconstructableRepository
+
+job = ReconstructableRepository.for_module("orchestration.definitions", "defs").get_reconstructable_job("full_pipeline")
+with DagsterInstance.get() as instance:
+    options = ReexecutionOptions.from_failure(sys.argv[1], instance)
+    with execute_job(job, instance, run_config=json.loads(sys.argv[2]), reexecution_options=options) as result:
+        print("RUN", result.run_id, result.success)
+"""
+
+
+def _reexecute_from_failure(run_id: str, env: dict[str, str]) -> str:
+    """Re-execute a failed run from failure as the UI's button does: in a fresh process, so the
+    definitions are loaded under the deployment's environment (at-rest key, paths), not this one's."""
+    done = subprocess.run([sys.executable, "-c", _REEXECUTE, run_id, json.dumps(RUN_CONFIG)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=1200)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("RUN ")), "")
+    assert line.endswith(" True"), (done.stdout + done.stderr)[-3000:]
+    return line.split()[1]
 
 
 def test_chain_on_postgres_survives_a_restart(deployment, pipeline) -> None:
