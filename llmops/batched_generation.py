@@ -14,13 +14,15 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from llmops.chat_model import AnswerText, ChatModel, Completion, DecodeBatch, Messages, StreamChunk
+from llmops.chat_model import (GREEDY, AnswerText, ChatModel, Completion, DecodeBatch, Messages, Sampling, StreamChunk,
+                               TokenSampler)
 
 
 @dataclass
 class _Request:
     prompt: list[int]
     answer: AnswerText
+    sampler: TokenSampler | None  # None: greedy
     chunks: queue.Queue = field(default_factory=queue.Queue)  # StreamChunk, or the exception that ended it
     cancelled: bool = False
 
@@ -28,9 +30,10 @@ class _Request:
 class BatchedChatModel:
     """``ChatModel``'s ``complete``/``stream``, with concurrent calls decoded together.
 
-    Greedy answers are the same as the wrapped model's (see tests/test_generation_batched.py
-    for how exactly). ``max_batch`` bounds the rows decoded at once (memory and step time);
-    an idle worker waits ``wait_s`` after a first request for others to arrive with it.
+    Answers are the same as the wrapped model's, greedy or seeded (each row samples with its own
+    generator; see tests/test_generation_batched.py for how exactly). ``max_batch`` bounds the
+    rows decoded at once (memory and step time); an idle worker waits ``wait_s`` after a first
+    request for others to arrive with it.
     """
 
     def __init__(self, chat: ChatModel, max_batch: int = 8, wait_s: float = 0.02, idle_exit_s: float = 5.0):
@@ -46,9 +49,9 @@ class BatchedChatModel:
     def render(self, messages: Messages, add_generation_prompt: bool = True) -> str:
         return self.chat.render(messages, add_generation_prompt)
 
-    def _submit(self, messages: Messages, max_new_tokens: int | None) -> _Request:
+    def _submit(self, messages: Messages, max_new_tokens: int | None, sampling: Sampling) -> _Request:
         prompt = self.chat.encode(messages)
-        request = _Request(prompt, self.chat.answer_text(prompt, self.chat.limit(max_new_tokens)))
+        request = _Request(prompt, self.chat.answer_text(prompt, self.chat.limit(max_new_tokens)), sampling.sampler())
         self._pending.put(request)
         with self._start_lock:
             if self._worker is None or not self._worker.is_alive():
@@ -69,12 +72,14 @@ class BatchedChatModel:
         finally:  # a caller that stops reading (client gone) frees its row at the next step
             request.cancelled = True
 
-    def stream(self, messages: Messages, max_new_tokens: int | None = None) -> Iterator[StreamChunk]:
+    def stream(self, messages: Messages, max_new_tokens: int | None = None,
+               sampling: Sampling = GREEDY) -> Iterator[StreamChunk]:
         """Like ``ChatModel.stream``; the request is queued at once, not on first ``next``."""
-        return self._chunks(self._submit(messages, max_new_tokens))
+        return self._chunks(self._submit(messages, max_new_tokens, sampling))
 
-    def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[Completion]:
-        requests = [self._submit(m, max_new_tokens) for m in conversations]
+    def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None,
+                 sampling: Sampling = GREEDY) -> list[Completion]:
+        requests = [self._submit(m, max_new_tokens, sampling) for m in conversations]
         completions = []
         for request in requests:
             last = None
@@ -140,7 +145,7 @@ class BatchedChatModel:
             try:
                 with self.chat.lock, torch.inference_mode():
                     if new:
-                        joined = self.chat.prefill([r.prompt for r in new])
+                        joined = self.chat.prefill([r.prompt for r in new], [r.sampler for r in new])
                         new = self._deliver(joined, new)
                         if new and rows:
                             batch.extend(joined)

@@ -12,7 +12,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from llmops.batched_generation import BatchedChatModel
-from llmops.chat_model import AnswerText, Completion, GenerationSettings, Messages, StreamChunk, greedy_pick
+from llmops.chat_model import (GREEDY, AnswerText, Completion, GenerationSettings, Messages, Sampling, StreamChunk,
+                               TokenSampler, pick_tokens)
 
 BACKENDS = ("transformers", "llamacpp")
 BACKEND_ENV = "LLMOPS_BACKEND"
@@ -22,10 +23,11 @@ class LlamaCppChatModel:
     """``complete``/``stream`` over a GGUF export with llama.cpp, decoding like ``ChatModel``.
 
     Prompts are rendered and answers decoded by the export's own transformers tokenizer (same
-    ids as the GGUF vocabulary), and the token is picked by the same ``greedy_pick`` over the
-    logits llama.cpp computes (its own sampler would not penalize prompt tokens), so both
-    backends give the same answer up to floating-point differences (f16 weights). One
-    llama.cpp context runs one request at a time; a stream holds it until it ends or is closed.
+    ids as the GGUF vocabulary), and the token is picked by the same ``pick_tokens`` (greedy, or
+    the request's ``TokenSampler``) over the logits llama.cpp computes (its own sampler would not
+    penalize prompt tokens), so both backends give the same answer up to floating-point
+    differences (f16 weights). One llama.cpp context runs one request at a time; a stream holds
+    it until it ends or is closed.
     """
 
     def __init__(self, gguf_path: Path, tokenizer_dir: Path, generation: GenerationSettings = GenerationSettings(),
@@ -43,16 +45,17 @@ class LlamaCppChatModel:
     def render(self, messages: Messages, add_generation_prompt: bool = True) -> str:
         return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
 
-    def stream(self, messages: Messages, max_new_tokens: int | None = None) -> Iterator[StreamChunk]:
+    def stream(self, messages: Messages, max_new_tokens: int | None = None,
+               sampling: Sampling = GREEDY) -> Iterator[StreamChunk]:
         limit = self.generation.max_new_tokens if max_new_tokens is None else max_new_tokens
         if limit < 1:
             raise ValueError(f"max_new_tokens must be at least 1, got {limit}")
         prompt = self.tokenizer(self.render(messages), add_special_tokens=False)["input_ids"]
         if len(prompt) + limit > self.llm.n_ctx():
             raise ValueError(f"prompt ({len(prompt)} tokens) plus {limit} new tokens exceed the context of {self.llm.n_ctx()}")
-        return self._stream(prompt, AnswerText(self.tokenizer, len(prompt), limit, self.stop_ids))
+        return self._stream(prompt, AnswerText(self.tokenizer, len(prompt), limit, self.stop_ids), sampling.sampler())
 
-    def _stream(self, prompt: list[int], answer: AnswerText) -> Iterator[StreamChunk]:
+    def _stream(self, prompt: list[int], answer: AnswerText, sampler: TokenSampler | None) -> Iterator[StreamChunk]:
         import llama_cpp
         import numpy as np
         import torch
@@ -65,7 +68,8 @@ class LlamaCppChatModel:
             self.llm.eval(prompt)
             while True:
                 logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self.llm.ctx, -1), shape=(vocab,))
-                token = int(greedy_pick(torch.from_numpy(logits.copy()), seen, self.generation.repetition_penalty))
+                token = int(pick_tokens(torch.from_numpy(logits.copy())[None], seen[None],
+                                        self.generation.repetition_penalty, [sampler])[0])
                 seen[token] = True
                 chunk = answer.add(token)
                 if chunk is not None:
@@ -74,10 +78,11 @@ class LlamaCppChatModel:
                     return
                 self.llm.eval([token])
 
-    def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[Completion]:
+    def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None,
+                 sampling: Sampling = GREEDY) -> list[Completion]:
         completions = []
         for messages in conversations:
-            chunks = list(self.stream(messages, max_new_tokens))
+            chunks = list(self.stream(messages, max_new_tokens, sampling))
             last = chunks[-1]
             completions.append(Completion("".join(c.text for c in chunks), last.completion_tokens,
                                           last.prompt_tokens, last.finish_reason))

@@ -47,32 +47,93 @@ class StreamChunk:
     completion_tokens: int
 
 
-def greedy_pick(logits, seen, penalty: float):
-    """Greedy token(s) under transformers' repetition penalty: a token already in the context has
-    its logit divided by ``penalty`` when positive, multiplied when negative (``seen``: bool mask)."""
+@dataclass(frozen=True)
+class Sampling:
+    """How one request picks its tokens: OpenAI's ``temperature``, ``top_p`` and ``seed``.
+
+    Temperature 0 (the default) is greedy decoding, repeatable, as evaluation uses. Otherwise
+    each token is drawn from the repetition-penalized distribution at that temperature, cut to
+    the ``top_p`` nucleus, by a generator of the request's own: a seeded request gets the same
+    answer whichever other requests share its batch.
+    """
+
+    temperature: float = 0.0
+    top_p: float = 1.0
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.temperature < 0:
+            raise ValueError(f"temperature must be at least 0, got {self.temperature}")
+        if not 0 < self.top_p <= 1:
+            raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
+
+    def sampler(self) -> TokenSampler | None:
+        """A fresh sampler for one answer, or None for greedy decoding."""
+        return TokenSampler(self) if self.temperature > 0 else None
+
+
+GREEDY = Sampling()
+
+
+class TokenSampler:
+    """Draws one answer's tokens under its ``Sampling``."""
+
+    def __init__(self, sampling: Sampling):
+        import torch
+
+        self.temperature, self.top_p = sampling.temperature, sampling.top_p
+        self.generator = torch.Generator()
+        if sampling.seed is None:
+            self.generator.seed()
+        else:
+            self.generator.manual_seed(sampling.seed)
+
+    def draw(self, logits) -> int:
+        """One token from a row of (penalized) logits."""
+        import torch
+
+        # shifted so the top token scores 0: a temperature too small for float32 gives 0/0 there, read as 0
+        probs = torch.softmax(torch.nan_to_num((logits - logits.max()) / self.temperature, nan=0.0), dim=-1)
+        if self.top_p < 1:  # drop every token once the more likely ones already hold top_p of the mass
+            ranked, order = probs.sort(descending=True)
+            probs[order[ranked.cumsum(-1) - ranked >= self.top_p]] = 0.0
+        return int(torch.multinomial(probs, 1, generator=self.generator))
+
+
+def pick_tokens(logits, seen, penalty: float, samplers: Sequence[TokenSampler | None] = ()):
+    """Each row's next token under transformers' repetition penalty (a token already in the
+    context has its logit divided by ``penalty`` when positive, multiplied when negative;
+    ``seen``: bool mask): the most likely one, or one drawn by the row's sampler if it has one."""
     import torch
 
     logits = logits.float()
-    penalized = torch.where(logits < 0, logits * penalty, logits / penalty)
-    return torch.where(seen, penalized, logits).argmax(dim=-1)
+    penalized = torch.where(seen, torch.where(logits < 0, logits * penalty, logits / penalty), logits)
+    tokens = penalized.argmax(dim=-1)
+    for row, sampler in enumerate(samplers):
+        if sampler is not None:
+            tokens[row] = sampler.draw(penalized[row])
+    return tokens
 
 
 class DecodeBatch:
-    """Rows that decode greedily together over one KV cache, one token per ``step``.
+    """Rows that decode together over one KV cache, one token per ``step``.
 
     Our own loop rather than ``model.generate`` because serving must hand out each token as
     it is made and let rows leave (and, in the batcher, join) a running batch; ``complete``,
     ``stream`` and the batcher share it so they always pick the same tokens. Prompts are
     left-padded; positions come from the attention mask, as ``generate`` does. The repetition
-    penalty covers each row's own prompt and answer tokens, never padding.
+    penalty covers each row's own prompt and answer tokens, never padding. Each row decodes
+    greedily or with its own ``TokenSampler``.
     """
 
-    def __init__(self, model, cache, mask, seen, penalty: float):
+    def __init__(self, model, cache, mask, seen, penalty: float, samplers: list[TokenSampler | None]):
         self.model, self.cache, self.mask, self.seen, self.penalty = model, cache, mask, seen, penalty
+        self.samplers = samplers
         self.next = None  # the token each row chose last, fed to the model by the next step
 
     @classmethod
-    def prefill(cls, model, prompts: Sequence[Sequence[int]], pad_id: int, penalty: float) -> "DecodeBatch":
+    def prefill(cls, model, prompts: Sequence[Sequence[int]], pad_id: int, penalty: float,
+                samplers: Sequence[TokenSampler | None] | None = None) -> "DecodeBatch":
         """Run the prompts through the model and choose each row's first answer token."""
         import torch
         from transformers import DynamicCache
@@ -89,7 +150,7 @@ class DecodeBatch:
         seen = torch.zeros(logits.shape, dtype=torch.bool)
         for row, prompt in enumerate(prompts):
             seen[row, list(prompt)] = True
-        batch = cls(model, cache, mask, seen, penalty)
+        batch = cls(model, cache, mask, seen, penalty, list(samplers) if samplers else [None] * len(prompts))
         batch._choose(logits)
         return batch
 
@@ -99,7 +160,7 @@ class DecodeBatch:
     def _choose(self, logits) -> None:
         import torch
 
-        self.next = greedy_pick(logits, self.seen, self.penalty)
+        self.next = pick_tokens(logits, self.seen, self.penalty, self.samplers)
         self.seen[torch.arange(len(self)), self.next] = True
 
     def step(self) -> None:
@@ -133,6 +194,7 @@ class DecodeBatch:
         self.mask = torch.cat([self.mask, other.mask])
         self.seen = torch.cat([self.seen, other.seen])
         self.next = torch.cat([self.next, other.next])
+        self.samplers += other.samplers
 
     def keep(self, rows: Sequence[int]) -> None:
         """Drop every row not in ``rows`` (finished answers), and padding no remaining row needs."""
@@ -141,6 +203,7 @@ class DecodeBatch:
         index = torch.tensor(list(rows), dtype=torch.long)
         self.cache.batch_select_indices(index)
         self.mask, self.seen, self.next = self.mask[index], self.seen[index], self.next[index]
+        self.samplers = [self.samplers[row] for row in rows]
         unused = int(self.mask.any(dim=0).long().argmax()) if len(self) else 0
         if unused:
             self.mask = self.mask[:, unused:]
@@ -215,14 +278,18 @@ class ChatModel:
             raise ValueError(f"max_new_tokens must be at least 1, got {limit}")
         return limit
 
-    def prefill(self, prompts: Sequence[Sequence[int]]) -> DecodeBatch:
-        return DecodeBatch.prefill(self.model, prompts, self.tokenizer.pad_token_id, self.generation.repetition_penalty)
+    def prefill(self, prompts: Sequence[Sequence[int]],
+                samplers: Sequence[TokenSampler | None] | None = None) -> DecodeBatch:
+        return DecodeBatch.prefill(self.model, prompts, self.tokenizer.pad_token_id, self.generation.repetition_penalty,
+                                   samplers)
 
     def answer_text(self, prompt: Sequence[int], limit: int) -> AnswerText:
         return AnswerText(self.tokenizer, len(prompt), limit, self.stop_ids)
 
-    def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[Completion]:
-        """Greedy answers, ``generation.batch_size`` at a time, with token counts and why each stopped."""
+    def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None,
+                 sampling: Sampling = GREEDY) -> list[Completion]:
+        """Answers (greedy unless ``sampling`` says otherwise), ``generation.batch_size`` at a time,
+        with token counts and why each stopped."""
         import torch
 
         limit = self.limit(max_new_tokens)
@@ -232,7 +299,7 @@ class ChatModel:
             prompts = [self.encode(m) for m in conversations[start : start + size]]
             answers = [self.answer_text(p, limit) for p in prompts]
             with self.lock, torch.inference_mode():
-                batch = self.prefill(prompts)
+                batch = self.prefill(prompts, [sampling.sampler() for _ in prompts])
                 active = list(range(len(prompts)))
                 while True:
                     for row, token in zip(active, batch.next.tolist()):
@@ -247,14 +314,15 @@ class ChatModel:
             completions.extend(Completion(a.text, len(a.tokens), a.prompt_tokens, a.finish_reason) for a in answers)
         return completions
 
-    def stream(self, messages: Messages, max_new_tokens: int | None = None) -> Iterator[StreamChunk]:
-        """The greedy answer to one conversation, chunk by chunk as tokens are generated."""
+    def stream(self, messages: Messages, max_new_tokens: int | None = None,
+               sampling: Sampling = GREEDY) -> Iterator[StreamChunk]:
+        """The answer to one conversation, chunk by chunk as tokens are generated."""
         import torch
 
         prompt = self.encode(messages)
         answer = self.answer_text(prompt, self.limit(max_new_tokens))
         with self.lock, torch.inference_mode():
-            batch = self.prefill([prompt])
+            batch = self.prefill([prompt], [sampling.sampler()])
         while True:
             chunk = answer.add(int(batch.next[0]))
             if chunk is not None:

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from llmops.batched_generation import BatchedChatModel
+from llmops.chat_model import Sampling
 
 QUESTIONS = [
     "What is the capital of France?",
@@ -55,6 +56,23 @@ def test_complete_through_the_batcher(chat, unbatched) -> None:
     assert [c.text for c in completions] == unbatched
     reference = chat.complete([conversation(QUESTIONS[2])], LIMIT)[0]
     assert completions[2] == reference
+
+
+def test_seeded_sampling_in_a_shared_batch_matches_alone(chat, unbatched) -> None:
+    """Sampling rows draw with their own generators, so greedy and seeded rows decoding in one
+    batch give the answers each gives alone."""
+    hot = Sampling(temperature=1.2, seed=11)
+    alone = [chat.complete([conversation(q)], LIMIT, hot)[0].text for q in QUESTIONS[:3]]
+    batched = BatchedChatModel(chat, max_batch=8, wait_s=0.5)
+
+    def streamed(index: int) -> str:
+        sampling = hot if index < 3 else Sampling()
+        return "".join(c.text for c in batched.stream(conversation(QUESTIONS[index]), LIMIT, sampling))
+
+    with ThreadPoolExecutor(len(QUESTIONS)) as pool:
+        assert list(pool.map(streamed, range(len(QUESTIONS)))) == alone + unbatched[3:]
+    assert max(batched.batch_sizes) > 1
+    assert [c.text for c in batched.complete([conversation(q) for q in QUESTIONS[:3]], LIMIT, hot)] == alone
 
 
 def test_an_abandoned_stream_leaves_the_batch(chat, unbatched) -> None:
