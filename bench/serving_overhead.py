@@ -86,7 +86,7 @@ def main(n: int = 200) -> None:
         start = time.perf_counter()
         once = answerer.scrub(ANSWER, [QUESTION])
         runs_once.append(time.perf_counter() - start)
-        guard = ScrubbedStream(lambda text: answerer.scrub(text, [QUESTION]))
+        guard = ScrubbedStream(lambda texts: answerer.scrub_results([QUESTION, *texts])[1:])
         start, released = time.perf_counter(), []
         for delta in deltas:
             released.append(guard.feed(delta))

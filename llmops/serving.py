@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,14 +30,14 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from llmops.api_keys import ApiKey, KeyStore, role_allows
 from llmops.audit_log import AuditLog, AuditRecord
-from llmops.chat_model import Completion, Messages, StreamChunk
+from llmops.chat_model import GREEDY, Completion, Messages, Sampling, StreamChunk
 from llmops.feedback import FeedbackRecord, FeedbackStore
-from llmops.pii import Scrubber
+from llmops.pii import Scrubber, ScrubResult
 from llmops.vector_index import Hit, Retriever
 
 log = logging.getLogger(__name__)
@@ -52,16 +52,48 @@ STATIC_DIR = Path(__file__).with_name("static")
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # spaCy pipelines are not documented as thread-safe; scrubbing is GIL-bound anyway, so one lock costs nothing.
 _SCRUB_LOCK = threading.Lock()
-# A streamed answer is released only up to a sentence end or line break: PII values (e-mails,
-# phone numbers, names, addresses) do not span those, so a value is never split across releases.
-_SAFE_BOUNDARY = re.compile(r"[.!?](?=\s)|\n")
+_WORD = re.compile(r"\S+")
+# A word that cannot be part of a multi-word personal value: lower-case letters (a hyphen or
+# apostrophe inside, brackets, quotes or punctuation around). Anything else may be: capitalised
+# (names, streets, cities), with digits (phone, card and IBAN groups, house numbers, postcodes), with
+# @ / + < (e-mails, URLs); and so may the lower-case words that join names and addresses below.
+_PLAIN_WORD = re.compile(r"[(\[\"'“‘]*([^\W\d_]+(?:['’\-][^\W\d_]+)*)[)\]\"'”’.,;:!?]*")
+_VALUE_JOINS = frozenset(
+    "van von de da der den del di du la le las los des bin binti al ibn ben am an im auf dem sur upon on "
+    "rue boulevard bd av avenue place chemin allée quai impasse route cours passage".split()
+)
+MAX_CONTENT_CHARS = 20_000
 
 
 # --- request shapes -------------------------------------------------------------------------------
 
+class ContentPart(BaseModel):
+    """One part of a message's content as newer OpenAI clients send it; only text parts are read."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: str | None = None
+
+
 class Message(BaseModel):
     role: str = Field(pattern="^(system|user|assistant)$")
-    content: str = Field(max_length=20_000)
+    content: Annotated[str, Field(max_length=MAX_CONTENT_CHARS)] | Annotated[list[ContentPart], Field(max_length=64)] = (
+        Field(description="a string, or text parts ({\"type\": \"text\", \"text\": ...}) joined by line breaks"))
+
+    @field_validator("content")
+    @classmethod
+    def _text_only(cls, content: str | list[ContentPart]) -> str:
+        if isinstance(content, str):
+            return content
+        for i, part in enumerate(content):
+            if part.type != "text":
+                raise ValueError(f"this server reads text content parts only; part {i} has type {part.type!r}")
+            if part.text is None:
+                raise ValueError(f"content part {i} has type 'text' but no text")
+        text = "\n".join(part.text for part in content)
+        if len(text) > MAX_CONTENT_CHARS:
+            raise ValueError(f"the text parts hold more than {MAX_CONTENT_CHARS} characters")
+        return text
 
 
 class StreamOptions(BaseModel):
@@ -72,12 +104,17 @@ class ChatCompletionRequest(BaseModel):
     model: str | None = None
     messages: list[Message] = Field(min_length=1, max_length=64)
     max_tokens: int | None = Field(default=None, ge=1, le=1024)
-    temperature: float | None = Field(default=None, ge=0, le=2)
+    temperature: float | None = Field(default=None, ge=0, le=2, description="0 or absent: greedy decoding")
+    top_p: float | None = Field(default=None, gt=0, le=1)
+    seed: int | None = Field(default=None, ge=-(2**63), le=2**64 - 1, description="repeatable sampling")
     stream: bool = False
     stream_options: StreamOptions | None = None
     top_k: int = Field(default=4, ge=0, le=20, description="retrieved chunks to ground the answer (extension)")
     where: str | None = Field(default=None, max_length=1_000,
                               description="SQL filter on chunk metadata for retrieval, e.g. doc_type = 'faq' (extension)")
+
+    def sampling(self) -> Sampling:
+        return Sampling(self.temperature or 0.0, 1.0 if self.top_p is None else self.top_p, self.seed)
 
 
 class SearchRequest(BaseModel):
@@ -131,9 +168,11 @@ class ChatEngine(Protocol):
     """What serving needs from a generation engine (``ChatModel``, the batched or llama.cpp one);
     engines are thread-safe, so concurrent requests share one freely."""
 
-    def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None) -> list[Completion]: ...
+    def complete(self, conversations: Sequence[Messages], max_new_tokens: int | None = None,
+                 sampling: Sampling = GREEDY) -> list[Completion]: ...
 
-    def stream(self, messages: Messages, max_new_tokens: int | None = None) -> Iterator[StreamChunk]: ...
+    def stream(self, messages: Messages, max_new_tokens: int | None = None,
+               sampling: Sampling = GREEDY) -> Iterator[StreamChunk]: ...
 
 
 @dataclass
@@ -159,13 +198,15 @@ class Answerer:
         question = last_user_message(messages)
         return self.retriever.search(question, top_k, where) if self.retriever and top_k and question.strip() else []
 
-    def complete(self, messages: Messages, max_tokens: int | None, hits: list[Hit]) -> Completion:
-        completion = self.chat.complete([self.build_messages(messages, hits)], max_tokens)[0]
+    def complete(self, messages: Messages, max_tokens: int | None, hits: list[Hit],
+                 sampling: Sampling = GREEDY) -> Completion:
+        completion = self.chat.complete([self.build_messages(messages, hits)], max_tokens, sampling)[0]
         return self.scrubbed(completion, [m["content"] for m in messages])
 
-    def stream(self, messages: Messages, max_tokens: int | None, hits: list[Hit]) -> Iterator[StreamChunk]:
+    def stream(self, messages: Messages, max_tokens: int | None, hits: list[Hit],
+               sampling: Sampling = GREEDY) -> Iterator[StreamChunk]:
         """The model's raw chunks; callers scrub them with ``ScrubbedStream`` before sending."""
-        return self.chat.stream(self.build_messages(messages, hits), max_tokens)
+        return self.chat.stream(self.build_messages(messages, hits), max_tokens, sampling)
 
     def scrub(self, text: str, context: Sequence[str] = ()) -> str:
         """``text`` without personal data. Values found in ``context`` (the user's own messages) are
@@ -175,10 +216,14 @@ class Answerer:
 
     def scrub_all(self, texts: Sequence[str]) -> list[str]:
         """Texts of one conversation scrubbed together: a value found in one is removed from all."""
+        return [r.text for r in self.scrub_results(texts)]
+
+    def scrub_results(self, texts: Sequence[str]) -> list[ScrubResult]:
+        """``scrub_all`` with what was removed where (spans in each text's own offsets)."""
         if self.scrubber is None:
-            return list(texts)
+            return [ScrubResult(text, {}, []) for text in texts]
         with _SCRUB_LOCK:
-            return [r.text for r in self.scrubber.scrub_many(list(texts), groups=[0] * len(texts))]
+            return self.scrubber.scrub_many(list(texts), groups=[0] * len(texts))
 
     def scrubbed(self, completion: Completion, context: Sequence[str] = ()) -> Completion:
         """The completion with any personal data the model produced replaced by placeholders."""
@@ -190,38 +235,97 @@ def last_user_message(messages: Messages) -> str:
 
 
 class ScrubbedStream:
-    """Streams text without leaking PII: hold back until a safe boundary, scrub, release the new part.
+    """Streams an answer a few words behind generation without ever sending personal data.
 
-    Each release scrubs everything generated so far (so a name mentioned twice gets one pseudonym
-    and the recognizers see the context) and emits only what follows the already-released text.
+    At each release the whole answer so far is scrubbed (with the conversation as context, so a
+    name the user gave is known, and a name mentioned twice gets one placeholder), and everything
+    is sent except a held tail, which starts at the earliest of:
+
+    - the last ``hold_words`` words: the last may still be growing into an e-mail, URL, phone
+      number or name, and the recognizers get at least one whole word of right context;
+    - the run of words right before those that could belong to one multi-word value (every word
+      but plain lower-case ones, see ``_PLAIN_WORD``; the lower-case joins of names and addresses,
+      "van", "de la", "rue", count as such words): a phone number with spaces, an IBAN or card in
+      groups, a full name, a street address or a birth date is held whole until a plain word
+      follows it, so a value is never split between two releases, and no word is sent that a
+      value still arriving could turn out to start;
+    - any detected value that reaches into the held tail or touches it (only white space between):
+      it is sent once it is complete and a plain word has followed it.
+
+    The sent part is scrubbed together with the whole answer so far, so a value detected anywhere
+    (with all the right context there is) is removed from it too, and its placeholders are numbered
+    as in the whole answer; when the model stops, the rest goes out, scrubbed as a whole. Sent text
+    never changes: if later text changes how the sent part scrubs (a value found only further on;
+    rare), the new part is scrubbed on its own, with the whole answer as context (so the rest of a
+    value found across the cut is removed too), which can cost placeholder numbering, never a leak.
+    The scrubber runs once ``every_words`` words are releasable (one for the first release), not
+    per token: a scrub costs as much as a few tokens.
     """
 
-    def __init__(self, scrub: Callable[[str], str]) -> None:
-        self._scrub = scrub
+    def __init__(self, scrub: Callable[[Sequence[str]], list[ScrubResult]], hold_words: int = 2,
+                 every_words: int = 4) -> None:
+        """``scrub`` scrubs texts of one conversation together (a value found in one is removed from all)."""
+        if hold_words < 1 or every_words < 1:
+            raise ValueError(f"hold_words and every_words must be at least 1, got {hold_words} and {every_words}")
+        self._scrub, self.hold_words, self.every_words = scrub, hold_words, every_words
         self.raw = ""
         self.released = ""  # scrubbed text sent so far
         self._committed = 0  # raw characters covered by ``released``
+        self._tried = 0  # the last cut tried: the scrubber runs again only when a new word moves it
 
     def feed(self, text: str) -> str:
         self.raw += text if self.raw else text.lstrip()
-        end = max((m.end() for m in _SAFE_BOUNDARY.finditer(self.raw, self._committed)), default=0)
-        return self._release(end)
+        words = [m.span() for m in _WORD.finditer(self.raw)]
+        if len(words) <= self.hold_words:
+            return ""
+        first = self._run_start(words, len(words) - self.hold_words)
+        releasable = sum(self._committed <= start < words[first][0] for start, _ in words)
+        if releasable < (self.every_words if self.released else 1) or words[first][0] == self._tried:
+            return ""
+        self._tried = words[first][0]
+        return self._release(words, first)
 
     def finish(self) -> str:
         self.raw = self.raw.rstrip()
-        return self._release(len(self.raw))
+        return self._release([m.span() for m in _WORD.finditer(self.raw)], None)
 
-    def _release(self, end: int) -> str:
+    def _run_start(self, words: list[tuple[int, int]], index: int) -> int:
+        """The first word of the run of could-be-value words that ends right before ``words[index]``."""
+        while index > 0 and not _is_plain(self.raw[slice(*words[index - 1])]):
+            index -= 1
+        return index
+
+    def _release(self, words: list[tuple[int, int]], first: int | None) -> str:
+        """Send the scrubbed text before ``words[first]`` (everything when None), minus values touching it."""
+        whole = self._scrub([self.raw])[0]
+        if first is None:
+            return self._send(len(self.raw), whole.text)
+        while (end := words[first][0]) > self._committed:
+            crossing = [s.start for s in whole.spans if s.start < end and s.end > words[first - 1][0]]
+            if not crossing:
+                held = self.raw[end:]
+                if all(s.end <= end for s in whole.spans):  # the held tail is verbatim at the end of ``whole``
+                    return self._send(end, whole.text[: len(whole.text) - len(held)])
+                return self._send(end, self._scrub([self.raw, self.raw[:end]])[1].text)
+            first = self._run_start(words, next(i for i, (_, stop) in enumerate(words) if stop > min(crossing)))
+        return ""
+
+    def _send(self, end: int, scrubbed: str) -> str:
+        """Release ``scrubbed`` (raw text up to ``end``, scrubbed) past what was sent already."""
         if end <= self._committed:
             return ""
-        everything = self._scrub(self.raw[:end])
-        if everything.startswith(self.released):
-            delta = everything[len(self.released):]
-        else:  # later context changed how earlier text scrubs: scrub the new part on its own
-            delta = self._scrub(self.raw[self._committed:end])
+        if scrubbed.startswith(self.released):
+            delta = scrubbed[len(self.released):]
+        else:  # later text changed how the sent part scrubs: scrub the new part on its own
+            delta = self._scrub([self.raw, self.raw[self._committed:end]])[-1].text
         self._committed = end
         self.released += delta
         return delta
+
+
+def _is_plain(word: str) -> bool:
+    match = _PLAIN_WORD.fullmatch(word)
+    return bool(match) and match.group(1).islower() and match.group(1) not in _VALUE_JOINS
 
 
 # --- the served versions and hot-swap ---------------------------------------------------------------
@@ -605,6 +709,7 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
         question = next(text for text, m in zip(reversed(scrubbed_said), reversed(messages)) if m["role"] == "user")
         state.prompt_sha256 = prompt_digest(scrubbed_said)
         max_tokens = min(body.max_tokens or limits.max_new_tokens, limits.max_new_tokens)
+        sampling = body.sampling()
         try:
             hits = answerer.retrieve(messages, body.top_k, body.where)
         except ValueError as exc:
@@ -621,7 +726,7 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
                     "total_tokens": prompt_tokens + completion_tokens}
 
         if not body.stream:
-            completion = answerer.complete(messages, max_tokens, hits)
+            completion = answerer.complete(messages, max_tokens, hits, sampling)
             usage = finished(completion.text, completion.prompt_tokens, completion.completion_tokens)
             return {"id": response_id, "object": "chat.completion", "created": created, "model": answerer.model_id,
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": completion.text},
@@ -637,10 +742,10 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
         def events() -> Iterator[str]:
             start = time.perf_counter()
             yield chunk({"role": "assistant", "content": ""}, sources=sources)
-            guard = ScrubbedStream(lambda text: answerer.scrub(text, said))
+            guard = ScrubbedStream(lambda texts: answerer.scrub_results([*said, *texts])[len(said):])
             last = None
             try:
-                for last in answerer.stream(messages, max_tokens, hits):
+                for last in answerer.stream(messages, max_tokens, hits, sampling):
                     delta = guard.feed(last.text) + (guard.finish() if last.finish_reason else "")
                     if delta:
                         if guard.released == delta:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -146,6 +147,38 @@ def test_openai_client_chat_stream_and_models(server: Server) -> None:
     assert [m.id for m in client.models.list()] == [f"{NAME}:1"]
 
 
+def test_openai_client_sampling_and_content_parts(server: Server) -> None:
+    """temperature/top_p/seed are honoured, whole and streamed; content given as text parts is read
+    as the same text; other parts get a clear 400."""
+    import openai
+
+    client = openai.OpenAI(base_url=f"{server.url}/v1", api_key=server.keys["reader"], max_retries=0)
+    question = "What does error E14 mean?"
+    asking = [{"role": "user", "content": question}]
+
+    def answer(messages=asking, **options) -> str:
+        reply = client.chat.completions.create(model=NAME, messages=messages, max_tokens=10, **options)
+        return reply.choices[0].message.content
+
+    greedy = answer()
+    assert answer([{"role": "user", "content": [{"type": "text", "text": question}]}]) == greedy
+    assert answer(temperature=0) == greedy
+    assert answer(temperature=1.0, top_p=1e-6, seed=1) == greedy  # a nucleus of one token: the greedy one
+    seeded = answer(temperature=1.3, seed=5)
+    assert answer(temperature=1.3, seed=5) == seeded
+    streamed = client.chat.completions.create(model=NAME, messages=asking, max_tokens=10, temperature=1.3, seed=5,
+                                              stream=True)
+    assert "".join(c.choices[0].delta.content or "" for c in streamed if c.choices) == seeded
+    assert len({seeded, *(answer(temperature=1.5, seed=seed) for seed in range(3))}) > 1
+
+    with pytest.raises(openai.BadRequestError) as refused:
+        answer([{"role": "user", "content": [{"type": "text", "text": "What is on this photo?"},
+                                             {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}])
+    error = refused.value.body
+    assert refused.value.status_code == 400 and error["param"] == "messages.0.content"
+    assert "text content parts only" in error["message"] and "'image_url'" in error["message"]
+
+
 def test_stream_ends_with_done_event(server: Server) -> None:
     with httpx.stream("POST", f"{server.url}/v1/chat/completions", headers=server.auth(), timeout=120,
                       json={"stream": True, "max_tokens": 4, "messages": [{"role": "user", "content": "Support hours?"}]}) as r:
@@ -217,6 +250,8 @@ def test_bad_input_gets_openai_style_4xx(server: Server) -> None:
         (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x"}] * 65}, timeout=30), 400),
         (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x" * 20_001}]}, timeout=30), 400),
         (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "wizard", "content": "x"}]}, timeout=30), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": [{"type": "text"}]}]}, timeout=30), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x"}], "top_p": 0}, timeout=30), 400),
         (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "system", "content": "x"}]}, timeout=30), 400),
         (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x" * 19_000}] * 4}, timeout=30), 400),
         (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x" * 250_000}]}, timeout=30), 413),
@@ -231,7 +266,7 @@ def test_bad_input_gets_openai_style_4xx(server: Server) -> None:
         assert reply.status_code == status, reply.text
         error = reply.json()["error"]
         assert error["message"] and error["type"], error
-    too_many = cases[6][0].json()["error"]
+    too_many = cases[8][0].json()["error"]
     assert too_many["code"] == "context_length_exceeded" and too_many["param"] == "messages"
 
 
@@ -300,17 +335,53 @@ def test_generation_failing_mid_stream_ends_with_an_error_event(server: Server, 
     assert [(r.status, r.model_version) for r in AuditLog(tmp_path / "audit.jsonl").records()] == [(500, "broken:1")]
 
 
-def test_stream_scrubbing_holds_back_until_a_safe_boundary() -> None:
-    scrubber = Scrubber.with_allow_list(default_allow_list())
-    text = f"Please contact {PII['name']} at {PII['email']}. Or call {PII['phone']} today.\nThe Lumora warranty is 3 years."
-    guard = ScrubbedStream(lambda t: scrubber.scrub(t).text)
-    released = [guard.feed(text[i : i + 3]) for i in range(0, len(text), 3)]
-    released.append(guard.finish())
-    for piece in released:
-        assert not [f for f in PII_FRAGMENTS if f in piece]
-    assert "".join(released) == guard.released == scrubber.scrub(text).text
-    first = next(i for i, piece in enumerate(released) if piece)
-    assert released[first].endswith(".") and "<EMAIL_ADDRESS_1>" in released[first]  # nothing before the sentence end
+# Answers with personal data, and fragments of it that must never be streamed. Each first sentence
+# ends after the first words that are safe to send.
+STREAMED_ANSWERS = [
+    (f"Please contact {PII['name']} at {PII['email']}. Or call {PII['phone']} today.\nThe Lumora warranty is 3 years.",
+     PII_FRAGMENTS),
+    ("Your refund goes to IBAN GB82 WEST 1234 5698 7654 32 within five days, and the card 4111 1111 1111 1111 is "
+     "not charged again.", ["GB82", "WEST", "5698", "7654", "4111"]),
+    ("The warranty lasts three years. Ask for Dr. Anna Maria van Berg at 221B Baker Street, London NW1 6XE if the "
+     "unit fails again after that.", ["Anna", "Maria", "Berg", "221B", "Baker", "NW1"]),
+    ("Our agent Wei Zhang (customer success) will call you on +1 415 555 0132 tomorrow morning. He will confirm "
+     "the replacement.", ["Wei", "Zhang", "415", "555", "0132"]),
+]
+
+
+@pytest.fixture(scope="module")
+def scrubber() -> Scrubber:
+    return Scrubber.with_allow_list(default_allow_list())
+
+
+@pytest.mark.parametrize(("text", "fragments"), STREAMED_ANSWERS, ids=["contact", "payment", "address", "agent"])
+def test_stream_scrubbing_sends_words_early_and_never_pii(scrubber: Scrubber, text: str, fragments: list[str]) -> None:
+    """Fed a character, a few characters or a token's worth at a time, the stream never sends a
+    fragment of a personal value, starts before the first sentence ends, and adds up to the
+    one-shot scrub of the whole answer."""
+    whole = scrubber.scrub(text).text
+    assert not [f for f in fragments if f in whole]  # the scrubber itself removes every planted value
+    for size in (1, 3, 7):
+        guard = ScrubbedStream(lambda texts: scrubber.scrub_many(texts, groups=[0] * len(texts)))
+        sent = [guard.feed(text[i : i + size]) for i in range(0, len(text), size)]
+        sent.append(guard.finish())
+        assert "".join(sent) == guard.released == whole
+        first = next(i for i, piece in enumerate(sent) if piece)
+        assert (first + 1) * size < re.search(r"[.!?](\s|$)", text).start()  # before the first sentence ends
+        assert sum(1 for piece in sent if piece) >= 4  # a few words at a time, not sentence by sentence
+
+
+def test_stream_scrubbing_uses_the_conversation_as_context(scrubber: Scrubber) -> None:
+    """A bare first name in the answer is only known as a name from the question; the question's
+    values are removed from every release, and the first words still leave early."""
+    answer = "Thanks Priya, the warranty covers your Gridbox for three years from the day of purchase."
+    guard = ScrubbedStream(lambda texts: scrubber.scrub_many([PII_PROMPT, *texts], groups=[0] * (len(texts) + 1))[1:],
+                           hold_words=1, every_words=1)
+    sent = [guard.feed(word + " ") for word in answer.split()] + [guard.finish()]
+    assert "Priya" not in guard.released and guard.released.startswith("Thanks <PERSON_1>, the warranty")
+    assert sent[0] == "" and sent.index(next(p for p in sent if p)) < 4
+    with pytest.raises(ValueError, match="at least 1"):
+        ScrubbedStream(guard._scrub, hold_words=0)
 
 
 def test_audit_cli_show_and_prune(server: Server, tmp_path: Path, monkeypatch, capsys) -> None:
