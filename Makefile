@@ -49,10 +49,16 @@ run: install
 	$(BIN)/dagster job execute -m orchestration.definitions -j full_pipeline
 	@$(BIN)/llmops summary
 
-test: install $(LLAMACPP_STAMP)
+# The chat page's browser test drives Debian's Chromium (headless); installed once if missing.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get install -y --no-install-recommends chromium >/dev/null || \
+	  (apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null)
+
+test: install $(LLAMACPP_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
-test-fast: install $(LLAMACPP_STAMP)
+test-fast: install $(LLAMACPP_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -m "not slow"
 
 dev: install

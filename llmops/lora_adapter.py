@@ -108,6 +108,30 @@ def qlora_config(compute_bf16: bool):
                               bnb_4bit_compute_dtype=torch.bfloat16 if compute_bf16 else torch.float16)
 
 
+class PackedRowsCollator:
+    """Packed examples kept as ``[batch, max_length]`` rows rather than trl's one flattened sequence.
+
+    trl's best-fit-decreasing packing is padding-free: it concatenates a step's packed rows into a
+    single sequence, which suits FlashAttention's varlen kernels. With SDPA (CPU, or a GPU without
+    flash-attn) transformers turns that into one block-diagonal mask over the whole
+    ``batch x max_length`` sequence, so attention work and activation memory grow with the square of
+    the step's token count. As rows, with position ids restarting at each packed example and no
+    attention mask, transformers builds the block-diagonal mask per row: examples still never see
+    each other, at ``1/batch`` of the attention cost. Counts the non-padding tokens it collates.
+    """
+
+    def __init__(self, pad_token_id: int) -> None:
+        from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
+
+        self._collate = DataCollatorForLanguageModeling(pad_token_id=pad_token_id, return_position_ids=True)
+        self.tokens = 0
+
+    def __call__(self, examples: list[dict]) -> dict:
+        batch = self._collate(examples)
+        self.tokens += int(batch.pop("attention_mask").sum())
+        return batch
+
+
 def last_complete_checkpoint(folder: Path) -> str | None:
     """Newest checkpoint whose trainer state was written: a kill during a save leaves a partial
     folder behind, which must not be resumed from."""
@@ -156,7 +180,10 @@ def train_lora(
     data_version = (Path(dataset_dir) / "VERSION").read_text().strip()
     quantized = use_4bit(settings.quantization)
     bf16 = use_bf16(settings.precision)
-    model, tokenizer = load_base_model(base, model_cache, quantization_config=qlora_config(bf16) if quantized else None)
+    # Under bf16 the frozen base is stored in bf16 too, so autocast does not re-cast every weight on every
+    # step; peft keeps the LoRA weights in fp32.
+    model, tokenizer = load_base_model(base, model_cache, dtype="bfloat16" if bf16 and not quantized else "float32",
+                                       quantization_config=qlora_config(bf16) if quantized else None)
     if quantized:
         from peft import prepare_model_for_kbit_training
 
@@ -203,6 +230,9 @@ def train_lora(
         processing_class=tokenizer,
         peft_config=peft_config,
     )
+    packed_rows = PackedRowsCollator(tokenizer.pad_token_id) if settings.packing else None
+    if packed_rows:
+        trainer.data_collator = packed_rows
     params = {**{k: (",".join(v) if isinstance(v, tuple) else v) for k, v in asdict(settings).items()}}
     params.update(base_model=base.name, train_examples=len(train_split), data_version=data_version, qlora=quantized,
                   trainable_params=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad))
@@ -223,12 +253,12 @@ def train_lora(
         if resume:
             mlflow.set_tag("resumed_from", Path(resume).name)
         output = trainer.train(resume_from_checkpoint=resume)
+        # Non-padding tokens trained on (trl counts them itself, except for packed rows).
+        tokens = packed_rows.tokens if packed_rows else int(getattr(trainer, "_total_train_tokens", 0))
         curve = [(int(e["step"]), float(e["loss"])) for e in trainer.state.log_history if "loss" in e]
         for step, loss in curve:
             mlflow.log_metric("train_loss", loss, step=step)
         eval_loss = float(trainer.evaluate()["eval_loss"]) if eval_split is not None and len(eval_split) else None
-        # trl counts non-padding tokens per step (the figure that matters for throughput).
-        tokens = int(getattr(trainer, "_total_train_tokens", 0))
         runtime = float(output.metrics["train_runtime"])
         metrics = {"train_loss_final": output.training_loss, "train_runtime_s": runtime,
                    "train_tokens": tokens, "train_tokens_per_s": tokens / runtime if runtime else 0.0}
