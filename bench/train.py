@@ -6,9 +6,10 @@ batch size and step count, each in its own child process so its peak memory is i
 - ``plain-fp32``: a hand-written loop (peft model, AdamW, linear warmup schedule, right padding);
 - ``trl-fp32``: ``llmops.lora_adapter.train_lora`` (trl SFTTrainer), fp32 — target ≥ 0.9× plain;
 - ``trl-bf16``: the same with bf16 autocast;
-- ``trl-bf16-packed``: bf16 plus best-fit-decreasing packing (padding-free; transformers builds a
-  block-diagonal mask from the position ids, so packed examples do not attend to each other) —
-  target ≥ 2× effective tokens/s of trl-fp32.
+- ``trl-bf16-packed``: bf16 plus best-fit-decreasing packing into ``[batch, max_length]`` rows
+  (``llmops.lora_adapter.PackedRowsCollator``: position ids restart at each packed example and
+  transformers builds a block-diagonal mask per row, so packed examples do not attend to each
+  other) — target ≥ 2× effective tokens/s of trl-fp32.
 
 Tokens are non-padding tokens. MFU ≈ 4 × params × tokens/s (LoRA: forward plus activation
 gradients, no weight gradients for the frozen base) over the CPU's peak. Usage:
