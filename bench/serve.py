@@ -2,8 +2,9 @@
 8 concurrent clients, against a naive baseline measured in the same run.
 
 Measures p50/p99 latency of /v1/search, p50/p99 time to first token of streamed
-/v1/chat/completions (first event, and first answer text: the server releases text only at
-sentence ends so PII is never split), and aggregate generated tokens/s for 64-token answers.
+/v1/chat/completions (first event, and first answer text: the server holds back the last few
+words until they are scrubbed), and aggregate generated tokens/s for 64-token answers; and one
+client alone, the floor of time to first token (retrieval plus one prompt's prefill).
 Baseline: the same prompts (same retrieval context) answered by one `model.generate` per request,
 serialized, no batching, in this process. Also the llama.cpp backend on the champion's GGUF export.
 
@@ -136,12 +137,12 @@ def bench_search(base: str, key: str, clients: int, per_client: int) -> dict:
 def bench_chat(base: str, key: str, clients: int, per_client: int, max_tokens: int) -> dict:
     headers = {"authorization": f"Bearer {key}"}
 
-    def one(http: httpx.Client, question: str) -> tuple[float, float, int]:
+    def one(http: httpx.Client, question: str) -> tuple[float, float, int, int]:
         body = {"messages": [{"role": "user", "content": question}], "max_tokens": max_tokens, "stream": True,
                 "stream_options": {"include_usage": True}}
         start = time.perf_counter()
         first_event = first_text = None
-        tokens = 0
+        tokens = prompt_tokens = 0
         with http.stream("POST", "/v1/chat/completions", json=body) as response:
             response.raise_for_status()
             for line in response.iter_lines():
@@ -153,16 +154,17 @@ def bench_chat(base: str, key: str, clients: int, per_client: int, max_tokens: i
                 if first_text is None and any(c["delta"].get("content") for c in event["choices"]):
                     first_text = now
                 if event.get("usage"):
-                    tokens = event["usage"]["completion_tokens"]
-        return first_event, first_text if first_text is not None else time.perf_counter() - start, tokens
+                    tokens, prompt_tokens = event["usage"]["completion_tokens"], event["usage"]["prompt_tokens"]
+        return first_event, first_text if first_text is not None else time.perf_counter() - start, tokens, prompt_tokens
 
-    def client(index: int) -> list[tuple[float, float, int]]:
+    def client(index: int) -> list[tuple[float, float, int, int]]:
         with httpx.Client(base_url=base, headers=headers, timeout=600) as http:
             return [one(http, QUESTIONS[(index + i) % len(QUESTIONS)]) for i in range(per_client)]
 
     results, wall = run_clients(client, clients)
     tokens = sum(r[2] for r in results)
     return {"n": len(results), "tokens": tokens, "wall_s": wall, "tokens_per_s": tokens / wall,
+            "prompt_tokens_mean": statistics.mean(r[3] for r in results),
             "ttft_event_p50_s": percentile([r[0] for r in results], 50),
             "ttft_event_p99_s": percentile([r[0] for r in results], 99),
             "ttft_text_p50_s": percentile([r[1] for r in results], 50),
@@ -230,6 +232,9 @@ def main() -> None:
                 results["search"] = bench_search(base, key, args.clients, args.searches)
                 print("search:", json.dumps(results["search"]), flush=True)
             bench_chat(base, key, 1, 1, 8)  # warm-up: first-call costs (lazy imports, allocations)
+            # one client alone: the floor of time to first token (retrieval + one prompt's prefill + first words)
+            results[f"{backend}-1-client"] = bench_chat(base, key, 1, len(QUESTIONS), args.max_tokens)
+            print(f"{backend} 1 client:", json.dumps(results[f"{backend}-1-client"]), flush=True)
             results[backend] = bench_chat(base, key, args.clients, args.requests, args.max_tokens)
             print(f"{backend}:", json.dumps(results[backend]), flush=True)
         finally:
