@@ -3,23 +3,22 @@
 Records carry who (key id, role), what (endpoint, status, model version), how long, and the
 SHA-256 of the *scrubbed* prompt: enough to match a reported conversation to its record without
 the log itself holding personal data (a hash of raw text could be reversed by guessing short
-values such as phone numbers). Appends and retention pruning take an exclusive ``flock`` on a
-side file, so ``llmops audit prune`` can run beside a live server without losing records.
+values such as phone numbers). Appends and retention pruning take the same exclusive lock
+(``llmops.jsonl``), so ``llmops audit prune`` can run beside a live server without losing records.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from llmops.at_rest import Cipher, decode_line
+from llmops.jsonl import JsonLinesFile
 
 DEFAULT_RETENTION_DAYS = 180
 
@@ -69,22 +68,11 @@ class AuditLog:
         self.path = Path(path)
         self.retention_days = retention_days
         self._cipher = Cipher.from_env()  # with LLMOPS_AT_REST_KEY set, each line is a Fernet token
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        self._file = JsonLinesFile(self.path)  # not fsynced: one per request would cost every request a disk flush
 
     def append(self, record: AuditRecord) -> None:
         text = json.dumps({"time": record.time, **asdict(record)}, ensure_ascii=False)
-        line = (self._cipher.encrypt_line(text) if self._cipher else text) + "\n"
-        with self._locked(), self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line)
+        self._file.append(self._cipher.encrypt_line(text) if self._cipher else text)
 
     def records(self, since: float | None = None, key_id: str | None = None, limit: int | None = None) -> list[AuditRecord]:
         """Matching records, oldest first; ``limit`` keeps the newest ones."""
@@ -113,7 +101,7 @@ class AuditLog:
     def prune(self, now: float | None = None) -> int:
         """Drop records older than the retention period; returns how many were dropped."""
         cutoff = (now or time.time()) - self.retention_days * 86400
-        with self._locked():
+        with self._file.locked():
             if not self.path.exists():
                 return 0
             kept, dropped = [], 0

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from llmops.evaluation_report import METRIC_DIRECTIONS
 from llmops.feedback import FeedbackRecord
+from llmops.jsonl import JsonLinesFile
 
 HASH_CHARS = 20  # content-hash prefix kept in sensor cursors: unique enough, and keeps cursors small
 # Run tags that say, in the Dagster UI, why an automatic run was launched.
@@ -203,11 +204,8 @@ def report_failure(record: FailureRecord, log_path: Path, webhook: str | None = 
 
     Returns the webhook error (if any) instead of raising: a broken webhook must not hide the
     failure it was meant to report, and the log line is already written."""
-    log_path = Path(log_path)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     payload = asdict(record)
-    with log_path.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    JsonLinesFile(Path(log_path)).append(json.dumps(payload, ensure_ascii=False))
     if not webhook:
         return None
     import httpx

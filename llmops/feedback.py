@@ -7,12 +7,11 @@ turns corrections into new SFT pairs. Everything stored here is already PII-scru
 from __future__ import annotations
 
 import json
-import os
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from llmops.jsonl import JsonLinesFile
 from llmops.sft_dataset import Pair
 
 FEEDBACK_KIND = "feedback"  # the ``kind`` of SFT pairs that come from user corrections
@@ -45,20 +44,14 @@ class FeedbackRead:
 
 
 class FeedbackStore:
-    """Append-only JSON lines; appends are serialized in-process and flushed to disk before returning."""
+    """Append-only JSON lines; appends are serialized (threads and processes) and on disk before returning."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._lock = threading.Lock()
+        self._file = JsonLinesFile(self.path, durable=True)  # a rating is acknowledged only once it is stored
 
     def append(self, record: FeedbackRecord) -> None:
-        line = json.dumps(asdict(record), ensure_ascii=False) + "\n"
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as handle:
-                handle.write(line)
-                handle.flush()
-                os.fsync(handle.fileno())
+        self._file.append(json.dumps(asdict(record), ensure_ascii=False))
 
     def read(self, since: float | None = None) -> FeedbackRead:
         """All records (optionally only those created at or after ``since``); bad lines are reported, not fatal."""
