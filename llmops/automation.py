@@ -128,6 +128,9 @@ class FeedbackRates:
     earlier_negative_rate: float | None
 
 
+NO_FEEDBACK = FeedbackRates(0, None, 0, None)
+
+
 def feedback_rates(records: Iterable[FeedbackRecord], now: float, window_hours: float) -> FeedbackRates:
     """Share of negative ratings inside the window and before it."""
     start = now - window_hours * 3600
@@ -139,6 +142,16 @@ def feedback_rates(records: Iterable[FeedbackRecord], now: float, window_hours: 
         return sum(1 for r in ratings if r < 0) / len(ratings) if ratings else None
 
     return FeedbackRates(len(recent), rate(recent), len(earlier), rate(earlier))
+
+
+def feedback_rates_by_version(records: Iterable[FeedbackRecord], now: float,
+                              window_hours: float) -> dict[str, FeedbackRates]:
+    """``feedback_rates`` per model version that answered (``model_version`` of each record), so
+    ratings of an earlier champion never count against the current one."""
+    by_version: dict[str, list[FeedbackRecord]] = {}
+    for record in records:
+        by_version.setdefault(record.model_version, []).append(record)
+    return {version: feedback_rates(rated, now, window_hours) for version, rated in sorted(by_version.items())}
 
 
 @dataclass
@@ -154,8 +167,9 @@ class RegressionVerdict:
 
 
 def assess_regression(promoted_score: float | None, fresh_score: float, rates: FeedbackRates,
-                      policy: RegressionPolicy = RegressionPolicy()) -> RegressionVerdict:
-    """Compare the champion now with the champion at promotion time, and recent feedback with earlier."""
+                      policy: RegressionPolicy = RegressionPolicy(), feedback_version: str | None = None) -> RegressionVerdict:
+    """Compare the champion now with the champion at promotion time, and its recent feedback with
+    its earlier feedback (``rates`` of ``feedback_version``, the champion as serving names it)."""
     metric = policy.primary_metric
     if metric not in METRIC_DIRECTIONS:
         raise ValueError(f"unknown metric {metric!r}; one of {sorted(METRIC_DIRECTIONS)}")
@@ -169,21 +183,24 @@ def assess_regression(promoted_score: float | None, fresh_score: float, rates: F
     else:
         findings.append(f"{metric} {fresh_score:.4f} on fresh data; no score recorded at promotion to compare with")
     rise = None
-    if rates.recent_count >= policy.min_feedback and rates.earlier_negative_rate is not None:
-        rise = rates.recent_negative_rate - rates.earlier_negative_rate
-        findings.append(f"negative feedback {rates.recent_negative_rate:.1%} of {rates.recent_count} recent ratings "
-                        f"vs {rates.earlier_negative_rate:.1%} before (rise {rise:+.1%}, limit {policy.max_negative_rise:.1%})")
+    of = f" of {feedback_version}" if feedback_version else ""
+    if rates.recent_count < policy.min_feedback:
+        findings.append(f"{rates.recent_count} recent rating(s){of}: below the {policy.min_feedback} needed to judge feedback")
+    elif rates.earlier_negative_rate is None:
+        findings.append(f"{rates.recent_count} recent rating(s){of}, none earlier to compare with")
     else:
-        findings.append(f"{rates.recent_count} recent rating(s): below the {policy.min_feedback} needed to judge feedback")
+        rise = rates.recent_negative_rate - rates.earlier_negative_rate
+        findings.append(f"negative feedback{of} {rates.recent_negative_rate:.1%} of {rates.recent_count} recent ratings "
+                        f"vs {rates.earlier_negative_rate:.1%} before (rise {rise:+.1%}, limit {policy.max_negative_rise:.1%})")
     metric_regressed = drop is not None and drop > policy.max_relative_drop
     feedback_regressed = rise is not None and rise > policy.max_negative_rise
     regressed = metric_regressed or feedback_regressed
     causes = [name for name, hit in (("metric drop", metric_regressed), ("negative feedback", feedback_regressed)) if hit]
     head = f"regression ({' and '.join(causes)})" if regressed else "no regression"
     figures = {"primary_metric": metric, "fresh_score": fresh_score, "promoted_score": promoted_score,
-               "relative_drop": drop, "recent_ratings": rates.recent_count,
-               "recent_negative_rate": rates.recent_negative_rate, "earlier_negative_rate": rates.earlier_negative_rate,
-               "negative_rise": rise}
+               "relative_drop": drop, "feedback_version": feedback_version, "recent_ratings": rates.recent_count,
+               "recent_negative_rate": rates.recent_negative_rate, "earlier_ratings": rates.earlier_count,
+               "earlier_negative_rate": rates.earlier_negative_rate, "negative_rise": rise}
     return RegressionVerdict(regressed, f"{head}: " + "; ".join(findings), figures)
 
 

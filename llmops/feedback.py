@@ -17,6 +17,11 @@ from llmops.sft_dataset import Pair
 FEEDBACK_KIND = "feedback"  # the ``kind`` of SFT pairs that come from user corrections
 
 
+def served_model_id(model_name: str, version: str | int) -> str:
+    """How serving names the registered version that answered (``model_version`` of each record)."""
+    return f"{model_name}:{version}"
+
+
 @dataclass(frozen=True)
 class FeedbackRecord:
     """One rating of one response; ``rating`` is +1 (helpful) or -1 (not helpful)."""

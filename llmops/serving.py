@@ -36,7 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from llmops.api_keys import ApiKey, KeyStore, role_allows
 from llmops.audit_log import AuditLog, AuditRecord
 from llmops.chat_model import GREEDY, Completion, Messages, Sampling, StreamChunk
-from llmops.feedback import FeedbackRecord, FeedbackStore
+from llmops.feedback import FeedbackRecord, FeedbackStore, served_model_id
 from llmops.pii import Scrubber, ScrubResult
 from llmops.vector_index import Hit, Retriever
 
@@ -349,7 +349,7 @@ class RegistryLoader:
         return found.version if found else None
 
     def model_id(self, version: str) -> str:
-        return f"{self.model_name}:{version}"
+        return served_model_id(self.model_name, version)
 
     def load(self, version: str) -> Answerer:
         import mlflow

@@ -3,12 +3,13 @@
 import json
 from pathlib import Path
 
-from dagster import (AssetKey, DefaultSensorStatus, EventLogEntry, RunRequest, SensorDefinition, SensorEvaluationContext,
-                     SensorResult, SkipReason, asset_sensor, sensor)
+from dagster import (DefaultSensorStatus, RunRequest, SensorDefinition, SensorEvaluationContext, SensorResult, SkipReason,
+                     sensor)
 
-from jobs import full_pipeline, ingest_new_data
+from jobs import ingest_new_data
 from llmops.automation import REASON_TAG, TRIGGER_TAG, detect_new_files, file_hashes
 from orchestration.resources import PathsResource
+from sensors.retrain import build_retrain_sensor
 
 
 def build_new_data_sensor(settle_s: float) -> SensorDefinition:
@@ -37,17 +38,10 @@ def build_new_data_sensor(settle_s: float) -> SensorDefinition:
 
 def build_drift_sensor(retrain_run_config: dict) -> SensorDefinition:
     """Reads each drift_report: its verdict and figures become the retrain's run tags."""
-
-    @asset_sensor(asset_key=AssetKey("drift_report"), name="drift_sensor", job=full_pipeline,
-                  default_status=DefaultSensorStatus.RUNNING,
-                  description="Each drift_report: PSI over the threshold → full_pipeline (retrain, evaluate, promote).")
-    def drift_sensor(context: SensorEvaluationContext, asset_event: EventLogEntry) -> RunRequest | SkipReason:
-        figures = {key: value.value for key, value in asset_event.asset_materialization.metadata.items()}
-        if not figures.get("drifted"):
-            return SkipReason(f"drift_report of run {asset_event.run_id[:8]}: {figures.get('reason', 'no figures')}")
-        tags = {f"llmops/{key}": str(value) for key, value in figures.items() if key.startswith("psi_")}
-        return RunRequest(run_key=f"drift-{figures['batch_id']}", run_config=retrain_run_config, tags={
-            TRIGGER_TAG: "drift", REASON_TAG: figures["reason"], **tags,
-            "llmops/new_documents": str(figures["n_current"]), "llmops/drift_report_run": asset_event.run_id})
-
-    return drift_sensor
+    return build_retrain_sensor(
+        asset="drift_report", name="drift_sensor", trigger="drift", verdict="drifted",
+        description="Each drift_report: PSI over the threshold → full_pipeline (retrain, evaluate, promote).",
+        run_key=lambda figures, event: str(figures["batch_id"]),  # one batch of new documents retrains once
+        tagged=lambda figures: {**{key: value for key, value in figures.items() if key.startswith("psi_")},
+                                "new_documents": figures["n_current"]},
+        retrain_run_config=retrain_run_config)

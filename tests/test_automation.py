@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 from dagster import RunRequest, SensorResult, SkipReason, build_schedule_context, build_sensor_context
 
-from llmops.automation import (REASON_TAG, TRIGGER_TAG, AutomationSettings, FailureRecord, FeedbackRates,
-                               RegressionPolicy, assess_regression, detect_new_files, feedback_rates, file_hashes,
-                               report_failure)
+from llmops.automation import (NO_FEEDBACK, REASON_TAG, TRIGGER_TAG, AutomationSettings, FailureRecord, FeedbackRates,
+                               RegressionPolicy, assess_regression, detect_new_files, feedback_rates,
+                               feedback_rates_by_version, file_hashes, report_failure)
 from llmops.drift_report import numeric_psi, psi, vocabulary_shares, words
-from llmops.feedback import FeedbackRecord
+from llmops.feedback import FeedbackRecord, FeedbackStore, served_model_id
 from orchestration.resources import PathsResource
 from sensors.data import build_new_data_sensor
 from sensors.schedules import build_schedules
@@ -91,6 +91,29 @@ def test_regression_rule_metric_drop_and_feedback_rise() -> None:
     assert verdict.regressed and "negative feedback" in verdict.reason and "rise +40.0%" in verdict.reason
     with pytest.raises(ValueError, match="unknown metric"):
         assess_regression(0.3, 0.3, rates, RegressionPolicy(primary_metric="accuracy"))
+
+
+def test_feedback_rates_are_per_model_version(tmp_path: Path) -> None:
+    """Ratings of an earlier champion do not count against the current one (stored, then read back)."""
+    now = 1_000_000.0
+    old, new = served_model_id("assistant", 1), served_model_id("assistant", 2)
+    store = FeedbackStore(tmp_path / "feedback.jsonl")
+    for i in range(40):  # the old champion: 10 % negative before the window, 60 % in it
+        store.append(FeedbackRecord(f"o{i}", -1 if i % 10 == 0 or (i >= 20 and i % 5 < 3) else 1, "q", "a", old,
+                                    now - (3 * 86400 if i < 20 else 600)))
+    for i in range(25):  # the new champion: 8 % negative, recent only
+        store.append(FeedbackRecord(f"n{i}", -1 if i < 2 else 1, "q", "a", new, now - 600))
+    by_version = feedback_rates_by_version(store.read().records, now, window_hours=24)
+    assert by_version[old] == FeedbackRates(20, pytest.approx(0.6), 20, pytest.approx(0.1))
+    assert by_version[new] == FeedbackRates(25, pytest.approx(0.08), 0, None)
+    pooled = feedback_rates(store.read().records, now, window_hours=24)
+    assert assess_regression(0.3, 0.3, pooled).regressed  # pooled, the old champion's ratings would retrain
+    verdict = assess_regression(0.3, 0.3, by_version[new], feedback_version=new)
+    assert not verdict.regressed and f"25 recent rating(s) of {new}, none earlier to compare with" in verdict.reason
+    assert verdict.summary()["feedback_version"] == new and verdict.summary()["recent_ratings"] == 25
+    assert assess_regression(0.3, 0.3, by_version[old], feedback_version=old).regressed
+    unrated = assess_regression(0.3, 0.3, by_version.get(served_model_id("assistant", 3), NO_FEEDBACK))
+    assert not unrated.regressed and "0 recent rating(s): below the 20 needed" in unrated.reason
 
 
 class _Hook(BaseHTTPRequestHandler):

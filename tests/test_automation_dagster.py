@@ -1,10 +1,13 @@
 """Sensors against a real Dagster instance (temporary DAGSTER_HOME), real MLflow registry and real data:
 new files launch ingestion, drifted documents request a retrain and clean ones are skipped with the
-figures, a regression requests a retrain, corrections reach the next SFT set, failures are reported."""
+figures, the scheduled champion check on a real champion (with its version's feedback) requests a
+retrain or skips, corrections reach the next SFT set, failures are reported."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -13,9 +16,10 @@ from dagster import (AssetKey, AssetMaterialization, DagsterInstance, RunConfig,
 from datasets import load_from_disk
 
 from llmops.automation import (REASON_TAG, TRIGGER_TAG, AutomationSettings, FeedbackRates, assess_regression)
-from llmops.feedback import FeedbackRecord, FeedbackStore
+from llmops.feedback import FeedbackRecord, FeedbackStore, served_model_id
+from llmops.promoted_model import current_champion, promote_version
 from llmops.sample_corpus import generate_corpus
-from orchestration.config import SFTDatasetConfig
+from orchestration.config import ChampionEvaluationConfig, EvalConfig, PromotionConfig, SFTDatasetConfig, TrainConfig
 from orchestration.definitions import build_definitions
 from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource
 from tests.conftest import SAMPLE_DIR
@@ -35,6 +39,8 @@ def _resources(root: Path, raw: Path, model_cache: Path) -> dict:
 
 
 RETRAIN = {"ops": {"lora_adapter": {"config": {"max_steps": 4}}}}
+SFT = SFTDatasetConfig(test_fraction=0.2, validation_fraction=0.05)  # a small validation split: eval_loss is not under test
+EVAL_SAMPLES, EVAL_TOKENS = 3, 8  # the champion is judged on the same few items at promotion and after
 
 
 def _definitions(resources: dict, webhook_url: str | None = None):
@@ -112,8 +118,8 @@ def test_new_data_sensor_launches_the_ingestion_run(tmp_path: Path, model_cache:
 
 @pytest.fixture(scope="module")
 def champion_world(tmp_path_factory: pytest.TempPathFactory, model_cache: Path):
-    """A corpus ingested and turned into an SFT set (with user corrections), whose data version a
-    registered champion carries, as promoted_model would tag it."""
+    """A corpus ingested and turned into an SFT set (with user corrections), and a champion trained,
+    evaluated and promoted on it by the real full_pipeline (one LoRA step, a few eval items)."""
     root = tmp_path_factory.mktemp("automation")
     raw = root / "raw"
     generate_corpus(raw, n_docs=80, seed=3)
@@ -129,15 +135,13 @@ def champion_world(tmp_path_factory: pytest.TempPathFactory, model_cache: Path):
     store.append(FeedbackRecord("resp-3", 1, "Support hours?", "9 to 5.", "m:1", 4.0))
     definitions = _definitions(resources)
     instance = _instance(root)
-    run = definitions.resolve_job_def("full_pipeline").execute_in_process(
-        instance=instance, asset_selection=[AssetKey(k) for k in ("raw_documents", "scrubbed_corpus", "feedback", "sft_dataset")],
-        run_config=RunConfig(ops={"sft_dataset": SFTDatasetConfig(test_fraction=0.2)}))
-    assert run.success
+    run = definitions.resolve_job_def("full_pipeline").execute_in_process(instance=instance, run_config=RunConfig(ops={
+        "sft_dataset": SFT, "lora_adapter": TrainConfig(max_steps=1, batch_size=2, logging_steps=1, save_steps=0),
+        "evaluation_report": EvalConfig(max_samples=EVAL_SAMPLES, max_new_tokens=EVAL_TOKENS, probe_questions=1),
+        # a one-step adapter need not beat the base model: accept it, so that a real champion exists
+        "promoted_model": PromotionConfig(min_improvement=-1.0, guard_metrics=[], max_pii_leaks=100)}))
+    assert run.success and run.output_for_node("promoted_model")["champion"] == 1
     sft = run.output_for_node("sft_dataset")
-    client = resources["mlflow_tracking"].client()
-    client.create_registered_model(MODEL)
-    version = client.create_model_version(MODEL, source=sft["path"], tags={"data_version": sft["version"]})
-    client.set_registered_model_alias(MODEL, "champion", version.version)
     yield {"root": root, "raw": raw, "resources": resources, "definitions": definitions, "instance": instance,
            "sft": sft, "run": run}
     instance.dispose()
@@ -157,6 +161,74 @@ def test_feedback_corrections_join_the_next_sft_set(champion_world: dict) -> Non
         assert all(row["kind"] != "feedback" for row in load_from_disk(sft["path"])[split])
     meta = champion_world["instance"].get_latest_materialization_event(AssetKey("feedback")).asset_materialization.metadata
     assert (meta["ratings"].value, meta["negative_ratings"].value, meta["correction_pairs"].value) == (4, 3, 2)
+
+
+def _ratings(store: FeedbackStore, model_id: str, negative: int, total: int, at: float) -> None:
+    """``total`` ratings of answers by ``model_id``, ``negative`` of them -1, as serving stores them."""
+    for i in range(total):
+        store.append(FeedbackRecord(f"{model_id}-{at:.0f}-{i}", -1 if i < negative else 1, "Support hours?",
+                                    "9 to 5.", model_id, at))
+
+
+def _evaluate_champion(world: dict):
+    """The evaluate_champion job as its schedule launches it, with the promotion's eval settings."""
+    run = world["definitions"].resolve_job_def("evaluate_champion").execute_in_process(
+        instance=world["instance"], tags={TRIGGER_TAG: "schedule"}, run_config=RunConfig(ops={
+            "sft_dataset": SFT,
+            "champion_evaluation": ChampionEvaluationConfig(max_samples=EVAL_SAMPLES, max_new_tokens=EVAL_TOKENS)}))
+    assert run.success
+    return run
+
+
+def test_champion_evaluation_drives_the_regression_sensor(champion_world: dict) -> None:
+    """Runs before the drift test adds documents, so the fresh test split is the one of the promotion."""
+    world = champion_world
+    definitions, instance, resources = world["definitions"], world["instance"], world["resources"]
+    store, client = FeedbackStore(resources["paths"].feedback_path()), resources["mlflow_tracking"].client()
+    sensor = _sensor(definitions, "regression_sensor")
+    v1, now = served_model_id(MODEL, 1), time.time()
+    _ratings(store, v1, negative=2, total=20, at=now - 3 * 86400)  # 10 % negative before the window
+    _ratings(store, v1, negative=10, total=20, at=now - 3600)  # 50 % in the last 24 h
+
+    first = _evaluate_champion(world)
+    summary = first.output_for_node("champion_evaluation")
+    promoted = client.get_run(current_champion(client, MODEL).run_id).data.metrics["eval_candidate_rouge_l"]
+    assert summary["evaluated"] and summary["champion_version"] == 1 and summary["n_samples"] == EVAL_SAMPLES
+    assert summary["promoted_score"] == pytest.approx(promoted)
+    assert summary["regressed"] and summary["feedback_version"] == v1
+    assert (summary["recent_negative_rate"], summary["earlier_negative_rate"]) == (pytest.approx(0.5), pytest.approx(0.1))
+    context = build_sensor_context(instance=instance, definitions=definitions, sensor_name=sensor.name)
+    regressed = sensor.evaluate_tick(context)
+    (request,) = regressed.run_requests
+    tags = request.tags
+    assert request.run_key == f"regression-{first.run_id}" and tags["llmops/champion_evaluation_run"] == first.run_id
+    assert tags[TRIGGER_TAG] == "regression" and tags[REASON_TAG].startswith("regression (negative feedback")
+    assert f"negative feedback of {v1} 50.0% of 20 recent ratings vs 10.0% before" in tags[REASON_TAG]
+    assert tags["llmops/feedback_version"] == v1 and float(tags["llmops/promoted_score"]) == pytest.approx(promoted)
+    per_version = json.loads(tags["llmops/feedback_by_version"])
+    assert per_version[v1] == {"recent_count": 20, "recent_negative_rate": 0.5, "earlier_count": 20,
+                               "earlier_negative_rate": 0.1}
+    assert per_version["m:1"]["earlier_count"] == 4  # the fixture's ratings of another model are listed apart
+
+    # The retrain's result becomes champion v2 (here: the same logged model, registered again and
+    # promoted by hand). v1's bad ratings stay in the store but no longer count: only v2's do.
+    v1_model = current_champion(client, MODEL)
+    client.create_model_version(MODEL, source=v1_model.source, run_id=v1_model.run_id,
+                               tags={"data_version": v1_model.tags["data_version"]})
+    assert promote_version(client, MODEL, 2, "retrained after the regression")["champion"] == 2
+    v2 = served_model_id(MODEL, 2)
+    _ratings(store, v2, negative=1, total=5, at=time.time() - 60)
+    second = _evaluate_champion(world)
+    meta = instance.get_latest_materialization_event(AssetKey("champion_evaluation")).asset_materialization.metadata
+    assert meta["champion_version"].value == 2 and not meta["regressed"].value and meta["feedback_version"].value == v2
+    assert meta["feedback_by_version"].value[v1]["recent_negative_rate"] == 0.5
+    assert meta["feedback_by_version"].value[v2] == {"recent_count": 5, "recent_negative_rate": 0.2, "earlier_count": 0,
+                                                     "earlier_negative_rate": None}
+    skipped = sensor.evaluate_tick(build_sensor_context(instance=instance, definitions=definitions,
+                                                        sensor_name=sensor.name, cursor=regressed.cursor))
+    assert not skipped.run_requests
+    assert skipped.skip_message.startswith(f"champion_evaluation of run {second.run_id[:8]}: no regression: rouge_l ")
+    assert f"5 recent rating(s) of {v2}: below the 20 needed to judge feedback" in skipped.skip_message
 
 
 def test_drift_sensor_skips_a_clean_batch_and_retrains_on_a_drifted_one(champion_world: dict, tmp_path: Path) -> None:
