@@ -1,13 +1,15 @@
 """Training throughput of the pipeline's LoRA trainer against a plain transformers+peft loop.
 
-Four configurations, same SFT data (built from the shipped sample corpus), same LoRA recipe,
-batch size and step count, each in its own child process so its peak memory is its own:
+Four configurations, same SFT data (built from the shipped sample corpus; the unpacked ones train
+on the same steps x batch examples, so on the same tokens, and packing fills its rows from the
+whole train split, as the pipeline does), same LoRA recipe, batch size and step count, each in its
+own child process so its peak memory is its own:
 
 - ``plain-fp32``: a hand-written loop (peft model, AdamW, linear warmup schedule, right padding);
 - ``trl-fp32``: ``llmops.lora_adapter.train_lora`` (trl SFTTrainer), fp32 — target ≥ 0.9× plain;
-- ``trl-bf16``: the same with bf16 autocast;
+- ``trl-bf16``: the same in bf16 (frozen base in bf16, LoRA weights fp32);
 - ``trl-bf16-packed``: bf16 plus best-fit-decreasing packing into ``[batch, max_length]`` rows
-  (``llmops.lora_adapter.PackedRowsCollator``: position ids restart at each packed example and
+  (``llmops.lora_adapter.SFTCollator``: position ids restart at each packed example and
   transformers builds a block-diagonal mask per row, so packed examples do not attend to each
   other) — target ≥ 2× effective tokens/s of trl-fp32.
 
@@ -41,7 +43,13 @@ CONFIGS = {  # name -> (precision, packing); None precision = the plain loop
 }
 
 
-def build_dataset(work: Path) -> Path:
+def build_dataset(work: Path, examples: int) -> tuple[Path, Path]:
+    """The SFT set of the sample corpus, whole and with its train split cut to the ``examples`` that
+    one pass without packing consumes (a seeded shuffle): the unpacked configurations all train on the
+    cut, so on the same tokens; packing fills its rows from the whole split, as the pipeline does."""
+    from datasets import load_from_disk
+
+    from llmops.lora_adapter import TrainSettings
     from llmops.pii import Scrubber
     from llmops.raw_documents import read_documents
     from llmops.scrubbed_corpus import scrub_documents
@@ -50,9 +58,13 @@ def build_dataset(work: Path) -> Path:
 
     corpus, _ = scrub_documents(read_documents(REPO / "data" / "sample").to_frame(),
                                 Scrubber.with_allow_list(default_allow_list()))
+    save_dataset(build_examples(corpus), work / "full")
+    data = load_from_disk(str(work / "full"))
+    data["train"] = data["train"].shuffle(seed=TrainSettings().seed).select(range(min(examples, len(data["train"]))))
     path = work / "sft"
-    save_dataset(build_examples(corpus), path)
-    return path
+    data.save_to_disk(str(path))
+    (path / "VERSION").write_text((work / "full" / "VERSION").read_text())
+    return path, work / "full"
 
 
 def _peak_rss_mb() -> int:
@@ -169,10 +181,13 @@ def main() -> None:
                else run_trl(Path(dataset), precision, packing, args.steps, Path(work)))
         print(json.dumps({**row, "peak_rss_mb": _peak_rss_mb()}))
         return
+    from llmops.lora_adapter import TrainSettings
+
     rows: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        dataset = build_dataset(Path(tmp))
+        cut, full = build_dataset(Path(tmp), args.steps * TrainSettings().batch_size)
         for name in CONFIGS:
+            dataset = full if CONFIGS[name][1] else cut
             out = subprocess.run([sys.executable, __file__, "--steps", str(args.steps), "--child", str(dataset), name, tmp],
                                  capture_output=True, text=True, cwd=REPO)
             if out.returncode:

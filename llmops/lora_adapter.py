@@ -38,7 +38,7 @@ class TrainSettings:
     gradient_accumulation_steps: int = 1
     max_length: int = 384
     packing: bool = False
-    precision: str = "auto"  # "auto" (bf16 autocast where the hardware has it), "bf16" or "fp32"
+    precision: str = "auto"  # "auto" (bf16 where the hardware has it), "bf16" or "fp32"
     quantization: str = "auto"  # "auto" (QLoRA 4-bit when CUDA and bitsandbytes are there), "4bit" or "none"
     warmup_ratio: float = 0.05
     logging_steps: int = 5
@@ -69,8 +69,8 @@ def training_key(data_version: str, base: BaseModelSpec, settings: TrainSettings
 
 
 def use_bf16(precision: str) -> bool:
-    """bf16 autocast: on a GPU that supports it, or a CPU with AVX-512 BF16 / AMX (1.30x the
-    fp32 tokens/s on an EPYC with avx512_bf16, same loss: bench/train.py)."""
+    """bf16 training: on a GPU that supports it, or a CPU with AVX-512 BF16 / AMX (faster than fp32
+    with the same loss and eval loss on an EPYC with avx512_bf16: bench/train.py)."""
     if precision not in ("auto", "bf16", "fp32"):
         raise ValueError(f"precision must be auto, bf16 or fp32, got {precision!r}")
     if precision != "auto":
@@ -108,28 +108,59 @@ def qlora_config(compute_bf16: bool):
                               bnb_4bit_compute_dtype=torch.bfloat16 if compute_bf16 else torch.float16)
 
 
-class PackedRowsCollator:
-    """Packed examples kept as ``[batch, max_length]`` rows rather than trl's one flattened sequence.
+REAL_TOKENS = "real_tokens"  # batch key: non-padding tokens, counted by the trainer and never given to the model
+
+
+class SFTCollator:
+    """trl's collator plus each batch's count of non-padding tokens (for the trainer to sum); with
+    packing it keeps the packed examples as ``[batch, max_length]`` rows instead of trl's one
+    flattened sequence.
 
     trl's best-fit-decreasing packing is padding-free: it concatenates a step's packed rows into a
     single sequence, which suits FlashAttention's varlen kernels. With SDPA (CPU, or a GPU without
     flash-attn) transformers turns that into one block-diagonal mask over the whole
     ``batch x max_length`` sequence, so attention work and activation memory grow with the square of
-    the step's token count. As rows, with position ids restarting at each packed example and no
-    attention mask, transformers builds the block-diagonal mask per row: examples still never see
-    each other, at ``1/batch`` of the attention cost. Counts the non-padding tokens it collates.
+    the step's token count (1.6x the step time here). As rows, with position ids restarting at each
+    packed example and no attention mask, transformers builds the block-diagonal mask per row:
+    examples still never see each other, at ``1/batch`` of the attention cost. (Running SDPA on each
+    example separately, FlashAttention-style, measured no faster on this CPU.)
     """
 
-    def __init__(self, pad_token_id: int) -> None:
+    def __init__(self, pad_token_id: int, packed: bool) -> None:
         from trl.trainer.sft_trainer import DataCollatorForLanguageModeling
 
-        self._collate = DataCollatorForLanguageModeling(pad_token_id=pad_token_id, return_position_ids=True)
-        self.tokens = 0
+        self._collate = DataCollatorForLanguageModeling(pad_token_id=pad_token_id, return_position_ids=packed)
+        self.packed = packed
 
     def __call__(self, examples: list[dict]) -> dict:
         batch = self._collate(examples)
-        self.tokens += int(batch.pop("attention_mask").sum())
+        batch[REAL_TOKENS] = (batch.pop("attention_mask") if self.packed else batch["attention_mask"]).sum()
         return batch
+
+
+def _lean_sft_trainer():
+    """SFTTrainer whose loss is the model's own cross-entropy, counting the tokens it trains on.
+
+    trl's default loss runs a fused LM-head path that also computes every token's entropy and top-1
+    accuracy for its logs: about 20 % of a CPU training step on this model (bench/train.py), for
+    metrics this pipeline does not use. Tokens are counted here, not in the collator, because the
+    data loader collates one batch ahead of the last step.
+    """
+    from transformers import Trainer
+    from trl import SFTTrainer
+
+    class LeanSFTTrainer(SFTTrainer):
+        trained_tokens = 0
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            real = int(inputs.pop(REAL_TOKENS))
+            if model.training:
+                self.trained_tokens += real
+            inputs["use_cache"] = False  # as trl does; with a cache transformers would skip the packed-row mask
+            return Trainer.compute_loss(self, model, inputs, return_outputs=return_outputs,
+                                        num_items_in_batch=num_items_in_batch)
+
+    return LeanSFTTrainer
 
 
 def last_complete_checkpoint(folder: Path) -> str | None:
@@ -174,14 +205,15 @@ def train_lora(
     import torch
     from datasets import load_from_disk
     from peft import LoraConfig
-    from trl import SFTConfig, SFTTrainer
+    from trl import SFTConfig
 
     dataset = load_from_disk(str(dataset_dir))
     data_version = (Path(dataset_dir) / "VERSION").read_text().strip()
     quantized = use_4bit(settings.quantization)
     bf16 = use_bf16(settings.precision)
-    # Under bf16 the frozen base is stored in bf16 too, so autocast does not re-cast every weight on every
-    # step; peft keeps the LoRA weights in fp32.
+    # bf16: the frozen base is stored and computed in bf16 while peft keeps the LoRA weights (and their
+    # optimizer state) in fp32. Autocast on top would only re-cast activations, 16 % of a CPU step;
+    # QLoRA keeps it, as its 4-bit layers compute through it.
     model, tokenizer = load_base_model(base, model_cache, dtype="bfloat16" if bf16 and not quantized else "float32",
                                        quantization_config=qlora_config(bf16) if quantized else None)
     if quantized:
@@ -205,7 +237,7 @@ def train_lora(
         # Checkpointing activations costs ~2.6x step time on this model size; memory is not the limit.
         activation_checkpointing=False,
         use_cpu=not torch.cuda.is_available(),
-        bf16=bf16,
+        bf16=bf16 and quantized,
         save_strategy="steps" if settings.save_steps else "no",
         save_steps=settings.save_steps or 500,
         save_total_limit=2,
@@ -222,7 +254,7 @@ def train_lora(
     )
     train_split = dataset["train"].remove_columns(["doc_id", "kind"])
     eval_split = dataset["validation"].remove_columns(["doc_id", "kind"]) if "validation" in dataset else None
-    trainer = SFTTrainer(
+    trainer = _lean_sft_trainer()(
         model=model,
         args=args,
         train_dataset=train_split,
@@ -230,9 +262,8 @@ def train_lora(
         processing_class=tokenizer,
         peft_config=peft_config,
     )
-    packed_rows = PackedRowsCollator(tokenizer.pad_token_id) if settings.packing else None
-    if packed_rows:
-        trainer.data_collator = packed_rows
+    # set after construction: trl refuses a custom collator when packing (it wants its padding-free one)
+    trainer.data_collator = SFTCollator(tokenizer.pad_token_id, settings.packing)
     params = {**{k: (",".join(v) if isinstance(v, tuple) else v) for k, v in asdict(settings).items()}}
     params.update(base_model=base.name, train_examples=len(train_split), data_version=data_version, qlora=quantized,
                   trainable_params=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad))
@@ -253,8 +284,7 @@ def train_lora(
         if resume:
             mlflow.set_tag("resumed_from", Path(resume).name)
         output = trainer.train(resume_from_checkpoint=resume)
-        # Non-padding tokens trained on (trl counts them itself, except for packed rows).
-        tokens = packed_rows.tokens if packed_rows else int(getattr(trainer, "_total_train_tokens", 0))
+        tokens = trainer.trained_tokens
         curve = [(int(e["step"]), float(e["loss"])) for e in trainer.state.log_history if "loss" in e]
         for step, loss in curve:
             mlflow.log_metric("train_loss", loss, step=step)

@@ -18,7 +18,7 @@ from llmops.base_model import BaseModelSpec
 from llmops.chat_model import Completion, GenerationSettings, load_chat_model
 from llmops.pii import Scrubber
 from llmops.evaluation_report import EvalSettings, evaluate_systems, log_evaluation
-from llmops.lora_adapter import PackedRowsCollator, TrainSettings, qlora_config, train_lora, use_4bit
+from llmops.lora_adapter import REAL_TOKENS, SFTCollator, TrainSettings, qlora_config, train_lora, use_4bit
 from llmops.promoted_model import (
     CHAMPION,
     PREVIOUS,
@@ -230,23 +230,26 @@ def test_packed_rows_keep_examples_apart(chat) -> None:
 
     tokenizer, model = chat.tokenizer, chat.model
     first, second = (tokenizer(text)["input_ids"] for text in ("Hold the dial for 12 seconds.", "E14 means the sensor is off."))
-    collate = PackedRowsCollator(tokenizer.pad_token_id)
-    batch = collate([{"input_ids": first + second, "seq_lengths": [len(first), len(second)]}, {"input_ids": first, "seq_lengths": [len(first)]}])
-    assert "attention_mask" not in batch and collate.tokens == 2 * len(first) + len(second)
+    batch = SFTCollator(tokenizer.pad_token_id, packed=True)([
+        {"input_ids": first + second, "seq_lengths": [len(first), len(second)]},
+        {"input_ids": first, "seq_lengths": [len(first)]}])
+    assert "attention_mask" not in batch and int(batch[REAL_TOKENS]) == 2 * len(first) + len(second)
     assert batch["position_ids"][0].tolist() == list(range(len(first))) + list(range(len(second)))
     with torch.no_grad():
         # as in training (trl passes use_cache=False; with a cache transformers skips the packed mask)
         packed = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"], use_cache=False).logits
+        leaky = model(input_ids=batch["input_ids"], use_cache=False).logits  # the examples see each other
         alone = model(input_ids=torch.tensor([second])).logits[0]
-    # kernel rounding only: attending across the examples moves logits by ~16
-    torch.testing.assert_close(packed[0, len(first):len(first) + len(second)], alone, atol=1e-2, rtol=0)
+    span = slice(len(first), len(first) + len(second))
+    torch.testing.assert_close(packed[0, span], alone, atol=1e-2, rtol=0)  # kernel rounding only
+    assert (leaky[0, span] - alone).abs().max() > 1.0
 
 
 def test_packed_training_counts_real_tokens(trained, model_cache, tmp_path) -> None:
     root, _, _ = trained
     result = train_lora(root / "ds", tmp_path / "packed", BaseModelSpec(), model_cache,
                         TrainSettings(max_steps=2, logging_steps=1, save_steps=0, packing=True, max_length=128), SYSTEM)
-    # two steps of up to four packed rows of at most 128 tokens; padding is not counted
+    # two steps of four packed rows of at most 128 tokens; padding is not counted
     assert 2 * 128 < result.tokens <= 2 * 4 * 128
     assert math.isfinite(result.train_loss)
 
