@@ -61,7 +61,7 @@ class TrainConfig(Config):
     batch_size: int = _TRAIN.batch_size
     gradient_accumulation_steps: int = _TRAIN.gradient_accumulation_steps
     max_length: int = _TRAIN.max_length
-    packing: bool = _TRAIN.packing
+    packing: bool = Field(_TRAIN.packing, description="several examples per max_length row, each attending to itself only")
     precision: str = Field(_TRAIN.precision, description="auto | bf16 | fp32")
     quantization: str = Field(_TRAIN.quantization, description="auto (QLoRA 4-bit on CUDA) | 4bit | none")
     logging_steps: int = _TRAIN.logging_steps
