@@ -12,12 +12,14 @@ import json
 import os
 import pickle
 import shutil
+import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 from psycopg2 import sql
@@ -186,6 +188,50 @@ def test_asset_outputs_are_encrypted_at_rest(deployment, pipeline) -> None:
         with pytest.raises(AtRestError, match="LLMOPS_AT_REST_KEY"):
             read_bytes(stored / f"{name}.fernet", None)
     assert not (stored / "scrubbed_corpus").exists()  # no plain pickle beside it
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _make(target: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "-s", target], cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+
+
+def test_make_up_serves_the_deployment(deployment, pipeline) -> None:
+    """`make up` on the deployment's stores: the Dagster UI shows the pipeline's runs, the MLflow server
+    the champion, and `llmops serve` answers a chat with it; `make status` is clean; `make down` stops all."""
+    import psutil
+
+    ports = {name: _free_port() for name in ("MLFLOW", "DAGSTER", "SERVE")}
+    env = {**os.environ, **{f"LLMOPS_{name}_PORT": str(port) for name, port in ports.items()}}
+    key = _cli("keys", "create", "--role", "reader").stdout.split()[-1]
+    try:
+        started = _make("up", env)
+        assert started.returncode == 0, started.stdout + started.stderr
+        assert "healthy" in started.stdout and "no champion" not in started.stdout, started.stdout
+        query = "{ runsOrError { ... on Runs { results { runId status } } } }"
+        runs = httpx.post(f"http://127.0.0.1:{ports['DAGSTER']}/graphql", json={"query": query}, timeout=60).json()
+        shown = {run["runId"]: run["status"] for run in runs["data"]["runsOrError"]["results"]}
+        assert shown[pipeline["run_ids"][-1]] == "SUCCESS", shown
+        alias = httpx.get(f"http://127.0.0.1:{ports['MLFLOW']}/api/2.0/mlflow/registered-models/alias",
+                          params={"name": "deploy-assistant", "alias": "champion"}, timeout=60)
+        assert alias.status_code == 200 and alias.json()["model_version"]["version"] == "1", alias.text
+        answer = httpx.post(f"http://127.0.0.1:{ports['SERVE']}/v1/chat/completions", timeout=300,
+                            headers={"authorization": f"Bearer {key}"},
+                            json={"messages": [{"role": "user", "content": QUERIES[0]}], "max_tokens": 8})
+        assert answer.status_code == 200 and answer.json()["model"] == "deploy-assistant:1", answer.text
+        status = _make("status", env)
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert status.stdout.count(" healthy ") == 4, status.stdout
+    finally:
+        pids = [int(p.read_text()) for p in (Path(env["LLMOPS_HOME"]) / "stack" / "pids").glob("*.pid")]
+        stopped = _make("down", env)
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert len(pids) == 4 and not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+                                      for pid in pids)
 
 
 def _snapshot() -> dict:
