@@ -11,6 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -44,7 +45,7 @@ class BatchedChatModel:
         self._pending: queue.Queue[_Request] = queue.Queue()
         self._worker: threading.Thread | None = None
         self._start_lock = threading.Lock()
-        self.batch_sizes: list[int] = []  # rows per decoding step, for benchmarks and tests
+        self.batch_sizes: deque[int] = deque(maxlen=4096)  # rows per recent decoding step, for benchmarks and tests
 
     def render(self, messages: Messages, add_generation_prompt: bool = True) -> str:
         return self.chat.render(messages, add_generation_prompt)
@@ -134,9 +135,10 @@ class BatchedChatModel:
 
         batch: DecodeBatch | None = None
         rows: list[_Request] = []
+        waiting: list[_Request] = []  # taken from the queue, prompt not read yet
         while True:
-            new = self._take(self.max_batch - len(rows), block=not rows)
-            if not new and not rows:
+            waiting += self._take(self.max_batch - len(rows) - len(waiting), block=not rows and not waiting)
+            if not waiting and not rows:
                 with self._start_lock:  # exit when idle; a later request starts a fresh worker
                     if self._pending.empty():
                         self._worker = None
@@ -144,19 +146,22 @@ class BatchedChatModel:
                 continue
             try:
                 with self.chat.lock, torch.inference_mode():
-                    if new:
-                        joined = self.chat.prefill([r.prompt for r in new], [r.sampler for r in new])
-                        new = self._deliver(joined, new)
-                        if new and rows:
-                            batch.extend(joined)
-                        elif new:
-                            batch = joined
-                        rows, new = rows + new, []
+                    # one prompt per step: its caller gets a first token at once, and the running rows
+                    # keep streaming while a burst of newcomers is read (a prompt costs ~10 steps)
+                    if waiting:
+                        joined = self.chat.prefill([waiting[0].prompt], [waiting[0].sampler])
+                        request = waiting.pop(0)  # popped only now: a failed prefill still reaches its caller
+                        if self._deliver(joined, [request]):
+                            if rows:
+                                batch.extend(joined)
+                            else:
+                                batch = joined
+                            rows.append(request)
                     if rows:
                         batch.step()
                         self.batch_sizes.append(len(rows))
                         rows = self._deliver(batch, rows)
             except Exception as error:  # noqa: BLE001 - the callers get the error, the worker lives on
-                for request in rows + new:
+                for request in rows + waiting:
                     request.chunks.put(error)
-                batch, rows = None, []
+                batch, rows, waiting = None, [], []

@@ -13,7 +13,7 @@ from pathlib import Path
 import mlflow
 import mlflow.data
 
-from llmops.base_model import BaseModelSpec, load_base_model
+from llmops.base_model import BaseModelSpec, load_base_model, use_bf16
 from llmops.chat_model import AdapterChatPyfunc, GenerationSettings
 from llmops.tracking import git_commit
 
@@ -66,20 +66,6 @@ def training_key(data_version: str, base: BaseModelSpec, settings: TrainSettings
     checkpoints after a crash, while any change starts afresh."""
     recipe = json.dumps({"base": base.to_dict(), "settings": asdict(settings)}, sort_keys=True)
     return f"{data_version}-{hashlib.sha256(recipe.encode()).hexdigest()[:12]}"
-
-
-def use_bf16(precision: str) -> bool:
-    """bf16 training: on a GPU that supports it, or a CPU with AVX-512 BF16 / AMX (faster than fp32
-    with the same loss and eval loss on an EPYC with avx512_bf16: bench/train.py)."""
-    if precision not in ("auto", "bf16", "fp32"):
-        raise ValueError(f"precision must be auto, bf16 or fp32, got {precision!r}")
-    if precision != "auto":
-        return precision == "bf16"
-    import torch
-
-    if torch.cuda.is_available():
-        return torch.cuda.is_bf16_supported()
-    return torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
 
 
 def use_4bit(quantization: str) -> bool:

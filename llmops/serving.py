@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -35,10 +35,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from llmops.api_keys import ApiKey, KeyStore, role_allows
 from llmops.audit_log import AuditLog, AuditRecord
+from llmops.batching import MicroBatcher
 from llmops.chat_model import GREEDY, Completion, Messages, Sampling, StreamChunk
 from llmops.feedback import FeedbackRecord, FeedbackStore, served_model_id
 from llmops.pii import Scrubber, ScrubResult
-from llmops.vector_index import Hit, Retriever
+from llmops.vector_index import EMPTY_QUERY, Hit, Retriever
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +226,13 @@ class Answerer:
         with _SCRUB_LOCK:
             return self.scrubber.scrub_many(list(texts), groups=[0] * len(texts))
 
+    def scrub_each(self, texts: Sequence[str]) -> list[str]:
+        """Unrelated texts (different requests) scrubbed in one batched pass, each on its own."""
+        if self.scrubber is None:
+            return list(texts)
+        with _SCRUB_LOCK:
+            return [r.text for r in self.scrubber.scrub_many(list(texts), groups=list(range(len(texts))))]
+
     def scrubbed(self, completion: Completion, context: Sequence[str] = ()) -> Completion:
         """The completion with any personal data the model produced replaced by placeholders."""
         return replace(completion, text=self.scrub(completion.text, context))
@@ -232,6 +240,50 @@ class Answerer:
 
 def last_user_message(messages: Messages) -> str:
     return next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+
+
+@dataclass(frozen=True)
+class SearchCall:
+    answerer: Answerer
+    query: str
+    k: int
+    where: str | None
+
+
+def search_batch(calls: list[SearchCall]) -> list[tuple[str, list[Hit] | Exception]]:
+    """Concurrent /v1/search requests answered together: one scrub pass for their audit digests,
+    one embedding pass and one multi-vector Lance query per (index, k, filter). Each gets its
+    digest and its hits, or the error that is its alone (a bad filter fails only its group)."""
+    digests = [""] * len(calls)
+    for indices in _groups(range(len(calls)), lambda i: id(calls[i].answerer)):
+        scrubbed = calls[indices[0]].answerer.scrub_each([calls[i].query for i in indices])
+        for i, text in zip(indices, scrubbed):
+            digests[i] = prompt_digest([text])
+    found: list[list[Hit] | Exception] = [[] for _ in calls]
+    searchable = []
+    for i, call in enumerate(calls):
+        if call.answerer.retriever is None:
+            found[i] = ApiError(503, "no retrieval index is configured", "server_error")
+        elif not call.query.strip():
+            found[i] = ValueError(EMPTY_QUERY)
+        else:
+            searchable.append(i)
+    for indices in _groups(searchable, lambda i: (id(calls[i].answerer.retriever), calls[i].k, calls[i].where)):
+        first = calls[indices[0]]
+        try:
+            hits: list = first.answerer.retriever.search_many([calls[i].query for i in indices], first.k, first.where)
+        except ValueError as error:
+            hits = [error] * len(indices)
+        for i, result in zip(indices, hits):
+            found[i] = result
+    return list(zip(digests, found))
+
+
+def _groups(indices: Iterable[int], key: Callable[[int], Hashable]) -> list[list[int]]:
+    groups: dict[Hashable, list[int]] = {}
+    for i in indices:
+        groups.setdefault(key(i), []).append(i)
+    return list(groups.values())
 
 
 class ScrubbedStream:
@@ -604,6 +656,7 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
     limits = config.limits
     metrics = Metrics()
     memory = ResponseMemory(config.remembered_responses)
+    searches = MicroBatcher(search_batch)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
@@ -770,16 +823,14 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
     def search(body: SearchRequest, request: Request, _: ApiKey | None = reader) -> dict:
         answerer = served.champion
         request.state.model_version = answerer.model_id
-        request.state.prompt_sha256 = prompt_digest([answerer.scrub(body.query)])
-        if answerer.retriever is None:
-            raise ApiError(503, "no retrieval index is configured", "server_error")
-        try:
-            hits = answerer.retriever.search(body.query, body.k, body.where)
-        except ValueError as exc:
-            raise ApiError(400, str(exc), param="where" if body.where is not None and body.query.strip() else "query") from exc
+        request.state.prompt_sha256, found = searches(SearchCall(answerer, body.query, body.k, body.where))
+        if isinstance(found, ValueError):
+            raise ApiError(400, str(found), param="where" if body.where is not None and body.query.strip() else "query")
+        if isinstance(found, ApiError):
+            raise found
         return {"object": "list", "model": answerer.model_id,
                 "data": [{"chunk_id": h.chunk_id, "doc_id": h.doc_id, "source": h.source, "title": h.title,
-                          "doc_type": h.doc_type, "text": h.text, "score": round(h.score, 4)} for h in hits]}
+                          "doc_type": h.doc_type, "text": h.text, "score": round(h.score, 4)} for h in found]}
 
     @app.post("/v1/feedback")
     def feedback(body: FeedbackRequest, request: Request, key: ApiKey | None = reader) -> dict:
@@ -837,7 +888,7 @@ def load_served_models(model_name: str, tracking_uri: str, lancedb_uri: str, tab
     version = loader.version(CHAMPION)
     if version is None:
         raise LookupError(f"model {model_name!r} has no {CHAMPION!r} alias in {tracking_uri}; run the pipeline first")
-    loader.retriever = Retriever(lancedb_uri, Embedder(), table)
+    loader.retriever = Retriever(lancedb_uri, Embedder(precision="auto"), table)  # bf16 queries where fast
     served = ServedModels(loader.load(version), loader, canary_share)
     if canary_share > 0:
         served.refresh()

@@ -45,7 +45,7 @@ def test_staggered_concurrent_streams_match_unbatched(chat, unbatched) -> None:
 
     with ThreadPoolExecutor(len(QUESTIONS)) as pool:
         assert list(pool.map(streamed, range(len(QUESTIONS)))) == unbatched
-    sizes = batched.batch_sizes
+    sizes = list(batched.batch_sizes)
     assert max(sizes) > 1 and max(sizes) <= 4
     assert any(later > earlier for earlier, later in zip(sizes, sizes[1:]))  # rows joined mid-flight
 

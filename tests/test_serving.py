@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,6 +241,31 @@ def test_search_returns_chunks_with_doc_ids_and_scores(server: Server) -> None:
     assert "doc1" not in [h["doc_id"] for h in filtered["data"]] and filtered["data"]
     grounded = _chat(server, "What does error E14 mean?", max_tokens=2, where="doc_type = 'faq' AND doc_id = 'doc2'").json()
     assert [s["doc_id"] for s in grounded["sources"]] == ["doc2"]
+
+
+def test_concurrent_searches_are_answered_each_on_its_own(server: Server) -> None:
+    """Concurrent searches share embedding and index passes; each still gets its own hits, and a
+    bad filter fails only its own request."""
+    bodies = [{"query": q, "k": k} for q in ("sensor disconnected E14", "warranty", "reset the device") for k in (1, 3)]
+    bodies += [{"query": "warranty", "k": 2, "where": "no_such_column = 1"}, {"query": "warranty", "k": 2, "where": "doc_id = 'doc2'"}]
+
+    def search(body: dict) -> httpx.Response:
+        return httpx.post(f"{server.url}/v1/search", headers=server.auth(), json=body, timeout=60)
+
+    def outcome(reply: httpx.Response) -> tuple:
+        body = reply.json()
+        if reply.status_code != 200:
+            return reply.status_code, body["error"]["message"], ()
+        return 200, [h["chunk_id"] for h in body["data"]], [h["score"] for h in body["data"]]
+
+    alone = [outcome(search(body)) for body in bodies]
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        together = [outcome(reply) for reply in pool.map(search, bodies * 3)]
+    for index, (body, (status, found, scores)) in enumerate(zip(bodies, alone)):
+        for again in together[index :: len(bodies)]:
+            assert again[:2] == (status, found) and again[2] == pytest.approx(scores, abs=1e-3), body
+    assert [status for status, _, _ in alone].count(400) == 1 and len(alone[0][1]) == 1
+    assert all(chunk.startswith("doc2:") for chunk in alone[-1][1]) and alone[-1][1]
 
 
 def test_bad_input_gets_openai_style_4xx(server: Server) -> None:

@@ -169,3 +169,17 @@ def test_vector_index_asset_reports_what_changed(tmp_path) -> None:
     second = run()
     assert (second["removed"], second["unchanged"], second["embedded_chunks"]) == (1, 7, 0)
     assert second["version"] > first["version"] and second["table"] == "corpus_chunks"
+
+
+def test_bf16_queries_find_what_fp32_queries_find(embedder, tmp_path) -> None:
+    """Serving embeds queries in bf16 where the CPU has it ("auto"); the index stays fp32."""
+    uri = str(tmp_path / "lance")
+    build_index(corpus(FACTS), uri, embedder)
+    exact, fast = Retriever(uri, embedder, settings=IMMEDIATE), Retriever(uri, Embedder(precision="bf16"), settings=IMMEDIATE)
+    questions = ["What does error E14 mean?", "how do I reset the thermostat", "warranty length", "when is support open",
+                 "how many vacation days", "pair the gridbox", "may I fly to Munich", "battery lifetime"]
+    vectors = fast.embedder.encode(questions)
+    assert vectors.dtype == np.float32 and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-2)
+    assert [hits[0].doc_id for hits in fast.search_many(questions, 3)] == [top_doc(exact, q) for q in questions]
+    with pytest.raises(ValueError, match="precision"):
+        Embedder(precision="half").model
