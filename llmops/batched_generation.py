@@ -135,10 +135,9 @@ class BatchedChatModel:
 
         batch: DecodeBatch | None = None
         rows: list[_Request] = []
-        waiting: list[_Request] = []  # taken from the queue, prompt not read yet
         while True:
-            waiting += self._take(self.max_batch - len(rows) - len(waiting), block=not rows and not waiting)
-            if not waiting and not rows:
+            new = self._take(self.max_batch - len(rows), block=not rows)
+            if not new and not rows:
                 with self._start_lock:  # exit when idle; a later request starts a fresh worker
                     if self._pending.empty():
                         self._worker = None
@@ -146,11 +145,12 @@ class BatchedChatModel:
                 continue
             try:
                 with self.chat.lock, torch.inference_mode():
-                    # one prompt per step: its caller gets a first token at once, and the running rows
-                    # keep streaming while a burst of newcomers is read (a prompt costs ~10 steps)
-                    if waiting:
-                        joined = self.chat.prefill([waiting[0].prompt], [waiting[0].sampler])
-                        request = waiting.pop(0)  # popped only now: a failed prefill still reaches its caller
+                    # each prompt alone (padding a burst of ~800-token prompts to one width cost twice
+                    # the time), all before the next step: a step between prompts would hand out one
+                    # token per prompt read, too few to stream words, and made fewer rows share steps
+                    while new:
+                        joined = self.chat.prefill([new[0].prompt], [new[0].sampler])
+                        request = new.pop(0)  # popped only now: a failed prefill still reaches its caller
                         if self._deliver(joined, [request]):
                             if rows:
                                 batch.extend(joined)
@@ -162,6 +162,6 @@ class BatchedChatModel:
                         self.batch_sizes.append(len(rows))
                         rows = self._deliver(batch, rows)
             except Exception as error:  # noqa: BLE001 - the callers get the error, the worker lives on
-                for request in rows + waiting:
+                for request in rows + new:
                     request.chunks.put(error)
-                batch, rows, waiting = None, [], []
+                batch, rows = None, []
