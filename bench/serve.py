@@ -130,8 +130,18 @@ def bench_search(base: str, key: str, clients: int, per_client: int) -> dict:
                 times.append(time.perf_counter() - start)
         return times
 
+    before = _search_batches(base)
     times, _ = run_clients(client, clients)
-    return {"n": len(times), "p50_ms": 1000 * percentile(times, 50), "p99_ms": 1000 * percentile(times, 99)}
+    after = _search_batches(base)
+    return {"n": len(times), "p50_ms": 1000 * percentile(times, 50), "p99_ms": 1000 * percentile(times, 99),
+            "batch_mean": (after[0] - before[0]) / max(1.0, after[1] - before[1])}
+
+
+def _search_batches(base: str) -> tuple[float, float]:
+    """(searches, batches) the server has answered so far, from its /metrics."""
+    values = dict(line.rsplit(" ", 1) for line in httpx.get(f"{base}/metrics").text.splitlines()
+                  if line.startswith("llmops_search_batch_size_"))
+    return float(values.get("llmops_search_batch_size_sum", 0)), float(values.get("llmops_search_batch_size_count", 0))
 
 
 def bench_chat(base: str, key: str, clients: int, per_client: int, max_tokens: int) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -40,7 +39,6 @@ class MicroBatcher(Generic[T, R]):
         self._lock = threading.Lock()
         self._queue: list[_Slot[T, R]] = []
         self._leading = False
-        self.batch_sizes: deque[int] = deque(maxlen=4096)  # items per recent call of fn, for benchmarks and tests
 
     def __call__(self, item: T) -> R:
         slot: _Slot[T, R] = _Slot(item)
@@ -70,7 +68,6 @@ class MicroBatcher(Generic[T, R]):
                 self._leading = False
 
     def _run(self, batch: list[_Slot[T, R]]) -> None:
-        self.batch_sizes.append(len(batch))
         try:
             results = list(self.fn([slot.item for slot in batch]))
             if len(results) != len(batch):

@@ -513,6 +513,8 @@ class Metrics:
         self.first_token = Histogram("llmops_time_to_first_token_seconds", "Streamed chat: time to the first content",
                                      ["model_version"], registry=self.registry, buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30))
         self.tokens = Counter("llmops_tokens", "Tokens processed", ["model_version", "kind"], registry=self.registry)
+        self.search_batch = Histogram("llmops_search_batch_size", "Concurrent /v1/search requests answered together",
+                                      registry=self.registry, buckets=(1, 2, 4, 8, 16, 32))
 
 
 class _Observe:
@@ -656,7 +658,12 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
     limits = config.limits
     metrics = Metrics()
     memory = ResponseMemory(config.remembered_responses)
-    searches = MicroBatcher(search_batch)
+
+    def answer_searches(calls: list[SearchCall]) -> list[tuple[str, list[Hit] | Exception]]:
+        metrics.search_batch.observe(len(calls))
+        return search_batch(calls)
+
+    searches = MicroBatcher(answer_searches)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):

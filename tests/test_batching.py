@@ -12,12 +12,16 @@ from llmops.batching import MicroBatcher
 
 
 def test_a_lone_call_runs_at_once_in_a_batch_of_one() -> None:
-    batcher = MicroBatcher(lambda items: [item * 2 for item in items])
-    assert batcher(21) == 42 and list(batcher.batch_sizes) == [1]
+    sizes: list[int] = []
+    batcher = MicroBatcher(lambda items: sizes.append(len(items)) or [item * 2 for item in items])
+    assert batcher(21) == 42 and sizes == [1]
 
 
 def test_concurrent_callers_share_batches_and_get_their_own_results() -> None:
+    sizes: list[int] = []
+
     def slow_square(items: list[int]) -> list[int]:
+        sizes.append(len(items))
         time.sleep(0.05)  # while one batch runs, the other callers queue up for the next
         return [item * item for item in items]
 
@@ -25,7 +29,6 @@ def test_concurrent_callers_share_batches_and_get_their_own_results() -> None:
     with ThreadPoolExecutor(16) as pool:
         results = list(pool.map(batcher, range(64)))
     assert results == [i * i for i in range(64)]
-    sizes = list(batcher.batch_sizes)
     assert sum(sizes) == 64 and max(sizes) == 8 and len(sizes) < 32
 
 

@@ -258,9 +258,17 @@ def test_concurrent_searches_are_answered_each_on_its_own(server: Server) -> Non
             return reply.status_code, body["error"]["message"], ()
         return 200, [h["chunk_id"] for h in body["data"]], [h["score"] for h in body["data"]]
 
+    def batches() -> tuple[float, float]:
+        lines = httpx.get(f"{server.url}/metrics").text.splitlines()
+        return tuple(float(next(line.split()[1] for line in lines if line.startswith(f"llmops_search_batch_size_{part} ")))
+                     for part in ("sum", "count"))
+
     alone = [outcome(search(body)) for body in bodies]
+    searched, batched = batches()
     with ThreadPoolExecutor(len(bodies)) as pool:
         together = [outcome(reply) for reply in pool.map(search, bodies * 3)]
+    searched_after, batched_after = batches()
+    assert searched_after - searched == len(together) and batched_after - batched < len(together)  # shared passes
     for index, (body, (status, found, scores)) in enumerate(zip(bodies, alone)):
         for again in together[index :: len(bodies)]:
             assert again[:2] == (status, found) and again[2] == pytest.approx(scores, abs=1e-3), body
