@@ -286,6 +286,21 @@ def test_docker_compose_runs_the_same_stack_with_existing_files() -> None:
                 assert source in compose["volumes"], source
 
 
+def test_docker_compose_file_is_valid_against_the_compose_spec(tmp_path: Path) -> None:
+    """check-jsonschema ships the Compose Specification's schema (no Docker engine or plugin runs here)."""
+    def check(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema",
+                               "vendor.compose-spec", str(path)], capture_output=True, text=True, timeout=120)
+
+    valid = check(INFRA / "docker-compose.yaml")
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+    broken = yaml.safe_load((INFRA / "docker-compose.yaml").read_text())
+    broken["services"]["serve"]["restart"] = ["always"]  # a string in the spec
+    (tmp_path / "compose.yaml").write_text(yaml.safe_dump(broken))
+    invalid = check(tmp_path / "compose.yaml")
+    assert invalid.returncode == 1 and "restart" in invalid.stdout, invalid.stdout + invalid.stderr
+
+
 def test_helm_values_launch_runs_on_kubernetes_with_per_asset_resources() -> None:
     from orchestration.definitions import defs
 
