@@ -148,15 +148,17 @@ class BatchedChatModel:
                     # each prompt alone (padding a burst of ~800-token prompts to one width cost twice
                     # the time), all before the next step: a step between prompts would hand out one
                     # token per prompt read, too few to stream words, and made fewer rows share steps
+                    fresh = []
                     while new:
                         joined = self.chat.prefill([new[0].prompt], [new[0].sampler])
                         request = new.pop(0)  # popped only now: a failed prefill still reaches its caller
                         if self._deliver(joined, [request]):
-                            if rows:
-                                batch.extend(joined)
-                            else:
-                                batch = joined
+                            fresh.append(joined)
                             rows.append(request)
+                    if fresh and len(fresh) == len(rows):  # nothing was decoding: the new rows are the batch
+                        batch = fresh.pop(0)
+                    if fresh:
+                        batch.extend(*fresh)
                     if rows:
                         batch.step()
                         self.batch_sizes.append(len(rows))
