@@ -136,6 +136,9 @@ def test_ann_index_is_built_above_the_threshold_and_kept_up_to_date(embedder, ge
         exact = retriever.search_vector(np.asarray(row.vector), 5, exact=True)
         assert len({h.chunk_id for h in hits} & {h.chunk_id for h in exact}) >= 4
     assert len(retriever.search("error codes", 20)) == 20  # k * refine_factor above the default ef
+    texts = rows["text"].tolist()  # several queries in one ANN query: each gets what it gets alone
+    together = retriever.search_many(texts, 5)
+    assert [[h.chunk_id for h in hits] for hits in together] == [[h.chunk_id for h in retriever.search(t, 5)] for t in texts]
 
     changed = generated.copy()
     changed.loc[0, "text"] = "Lumora Skylight K9 error Q77 means the roof hatch motor stalled; clear the rail."
