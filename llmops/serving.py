@@ -219,19 +219,17 @@ class Answerer:
         """Texts of one conversation scrubbed together: a value found in one is removed from all."""
         return [r.text for r in self.scrub_results(texts)]
 
-    def scrub_results(self, texts: Sequence[str]) -> list[ScrubResult]:
-        """``scrub_all`` with what was removed where (spans in each text's own offsets)."""
+    def scrub_results(self, texts: Sequence[str], together: bool = True) -> list[ScrubResult]:
+        """``scrub_all`` with what was removed where (spans in each text's own offsets); with
+        ``together=False`` each text is scrubbed on its own, still in one batched pass."""
         if self.scrubber is None:
             return [ScrubResult(text, {}, []) for text in texts]
         with _SCRUB_LOCK:
-            return self.scrubber.scrub_many(list(texts), groups=[0] * len(texts))
+            return self.scrubber.scrub_many(list(texts), groups=[0] * len(texts) if together else list(range(len(texts))))
 
     def scrub_each(self, texts: Sequence[str]) -> list[str]:
         """Unrelated texts (different requests) scrubbed in one batched pass, each on its own."""
-        if self.scrubber is None:
-            return list(texts)
-        with _SCRUB_LOCK:
-            return [r.text for r in self.scrubber.scrub_many(list(texts), groups=list(range(len(texts))))]
+        return [r.text for r in self.scrub_results(texts, together=False)]
 
     def scrubbed(self, completion: Completion, context: Sequence[str] = ()) -> Completion:
         """The completion with any personal data the model produced replaced by placeholders."""
