@@ -97,7 +97,8 @@ def materialize_base_model(spec: BaseModelSpec, cache_dir: Path) -> Path:
 def load_base_model(spec: BaseModelSpec, cache_dir: Path, dtype: str = "float32", quantization_config=None):
     """Load (model, tokenizer) for ``spec`` from the dense cache, padding on the left for generation.
 
-    ``quantization_config`` (a transformers BitsAndBytesConfig) loads the weights in 4 bit on CUDA.
+    ``quantization_config`` (a transformers BitsAndBytesConfig) loads the weights in 4 bit, on the
+    GPU where there is one (bitsandbytes also quantizes on the CPU).
     """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -106,6 +107,7 @@ def load_base_model(spec: BaseModelSpec, cache_dir: Path, dtype: str = "float32"
     tokenizer = AutoTokenizer.from_pretrained(folder)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    extra = {"quantization_config": quantization_config, "device_map": {"": 0}} if quantization_config else {}
+    device = 0 if torch.cuda.is_available() else "cpu"
+    extra = {"quantization_config": quantization_config, "device_map": {"": device}} if quantization_config else {}
     model = AutoModelForCausalLM.from_pretrained(folder, dtype=getattr(torch, dtype), **extra)
     return model, tokenizer

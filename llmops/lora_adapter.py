@@ -69,7 +69,9 @@ def training_key(data_version: str, base: BaseModelSpec, settings: TrainSettings
 
 
 def use_4bit(quantization: str) -> bool:
-    """QLoRA: the frozen base in 4-bit NF4 on a CUDA GPU (bitsandbytes has no CPU kernels we use)."""
+    """QLoRA: the frozen base in 4-bit NF4. "auto" picks it on a CUDA GPU only, where it saves the
+    memory that limits batch and model size; bitsandbytes also runs it on the CPU (it asks for
+    "4bit"), where it saves memory but dequantizes on every matmul, so it is slower than LoRA."""
     if quantization not in ("auto", "4bit", "none"):
         raise ValueError(f"quantization must be auto, 4bit or none, got {quantization!r}")
     if quantization == "none":
@@ -78,20 +80,22 @@ def use_4bit(quantization: str) -> bool:
 
     import torch
 
-    available = torch.cuda.is_available() and importlib.util.find_spec("bitsandbytes") is not None
-    if quantization == "4bit" and not available:
-        raise RuntimeError("quantization='4bit' (QLoRA) needs a CUDA GPU and `pip install bitsandbytes` "
-                           "(the `cuda` extra); use 'auto' to fall back to LoRA on this machine")
-    return available
+    installed = importlib.util.find_spec("bitsandbytes") is not None
+    if quantization == "4bit" and not installed:
+        raise RuntimeError("quantization='4bit' (QLoRA) needs `pip install bitsandbytes` (the `cuda` extra); "
+                           "use 'auto' to fall back to LoRA where it is missing")
+    return installed and (quantization == "4bit" or torch.cuda.is_available())
 
 
 def qlora_config(compute_bf16: bool):
-    """4-bit NF4 with double quantization, computing in bf16 where the GPU supports it."""
+    """4-bit NF4 with double quantization, computing in bf16 where the hardware supports it (else
+    fp16 on a GPU, fp32 on a CPU)."""
     import torch
     from transformers import BitsAndBytesConfig
 
+    fallback = torch.float16 if torch.cuda.is_available() else torch.float32
     return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-                              bnb_4bit_compute_dtype=torch.bfloat16 if compute_bf16 else torch.float16)
+                              bnb_4bit_compute_dtype=torch.bfloat16 if compute_bf16 else fallback)
 
 
 REAL_TOKENS = "real_tokens"  # batch key: non-padding tokens, counted by the trainer and never given to the model
@@ -124,13 +128,41 @@ class SFTCollator:
         return batch
 
 
+IGNORE = -100  # label of a token the loss skips (prompt, padding)
+
+
+def completion_loss(model, inputs: dict, num_items_in_batch=None):
+    """The causal-LM loss of ``model(**inputs).loss``, with the LM head run only where a label is.
+
+    The loss covers the answers only, yet the model's own path projects every position onto the
+    49k-token vocabulary and takes the softmax there: on SmolLM2-135M the head is a fifth of the
+    matmul work and its fp32 logits the largest tensors of a step. Here the decoder's hidden states
+    are projected at labelled positions alone; the loss and its gradients are the same.
+    ``num_items_in_batch`` (the Trainer's count of labelled tokens over the accumulated batch)
+    divides the summed loss as the model's loss does; without it the loss is the batch mean.
+    """
+    import torch.nn.functional as F
+
+    inputs = dict(inputs)
+    labels = inputs.pop("labels")
+    causal = model.get_base_model() if hasattr(model, "get_base_model") else model  # through peft to the LM
+    hidden = causal.get_decoder()(**inputs).last_hidden_state
+    targets = labels[:, 1:]  # position t predicts token t + 1
+    keep = targets != IGNORE
+    logits = causal.get_output_embeddings()(hidden[:, :-1][keep]).float()
+    total = F.cross_entropy(logits, targets[keep], reduction="sum")
+    count = num_items_in_batch if num_items_in_batch is not None else keep.sum()
+    return total / (count.clamp(min=1) if hasattr(count, "clamp") else max(count, 1))
+
+
 def _lean_sft_trainer():
-    """SFTTrainer whose loss is the model's own cross-entropy, counting the tokens it trains on.
+    """SFTTrainer whose training loss is ``completion_loss``, counting the tokens it trains on.
 
     trl's default loss runs a fused LM-head path that also computes every token's entropy and top-1
     accuracy for its logs: about 20 % of a CPU training step on this model (bench/train.py), for
     metrics this pipeline does not use. Tokens are counted here, not in the collator, because the
-    data loader collates one batch ahead of the last step.
+    data loader collates one batch ahead of the last step. Evaluation keeps the model's own loss
+    (the Trainer wants its logits there).
     """
     from transformers import Trainer
     from trl import SFTTrainer
@@ -140,9 +172,14 @@ def _lean_sft_trainer():
 
         def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
             real = int(inputs.pop(REAL_TOKENS))
-            if model.training:
-                self.trained_tokens += real
             inputs["use_cache"] = False  # as trl does; with a cache transformers would skip the packed-row mask
+            if model.training and not return_outputs:
+                self.trained_tokens += real
+                scaled = self.model_accepts_loss_kwargs and num_items_in_batch is not None
+                with self.accelerator.autocast():  # the decoder is called directly, past accelerate's wrapper
+                    loss = completion_loss(model, inputs, num_items_in_batch if scaled else None)
+                # as Trainer.compute_loss: data-parallel gradients are averaged, the token count was global
+                return loss * self.accelerator.num_processes if scaled and self.args.average_tokens_across_devices else loss
             return Trainer.compute_loss(self, model, inputs, return_outputs=return_outputs,
                                         num_items_in_batch=num_items_in_batch)
 

@@ -63,7 +63,7 @@ class TrainConfig(Config):
     max_length: int = _TRAIN.max_length
     packing: bool = Field(_TRAIN.packing, description="several examples per max_length row, each attending to itself only")
     precision: str = Field(_TRAIN.precision, description="auto | bf16 | fp32")
-    quantization: str = Field(_TRAIN.quantization, description="auto (QLoRA 4-bit on CUDA) | 4bit | none")
+    quantization: str = Field(_TRAIN.quantization, description="auto (QLoRA 4-bit on CUDA) | 4bit (also on the CPU) | none")
     logging_steps: int = _TRAIN.logging_steps
     save_steps: int = Field(_TRAIN.save_steps, description="checkpoint every N steps; a killed run resumes (0: off)")
     seed: int = _TRAIN.seed

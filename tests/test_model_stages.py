@@ -18,7 +18,15 @@ from llmops.base_model import BaseModelSpec
 from llmops.chat_model import Completion, GenerationSettings, load_chat_model
 from llmops.pii import Scrubber
 from llmops.evaluation_report import EvalSettings, evaluate_systems, log_evaluation
-from llmops.lora_adapter import REAL_TOKENS, SFTCollator, TrainSettings, qlora_config, train_lora, use_4bit
+from llmops.lora_adapter import (
+    REAL_TOKENS,
+    SFTCollator,
+    TrainSettings,
+    completion_loss,
+    qlora_config,
+    train_lora,
+    use_4bit,
+)
 from llmops.promoted_model import (
     CHAMPION,
     PREVIOUS,
@@ -245,6 +253,38 @@ def test_packed_rows_keep_examples_apart(chat) -> None:
     assert (leaky[0, span] - alone).abs().max() > 1.0
 
 
+def test_completion_loss_equals_the_models_own_loss(base_spec, model_cache) -> None:
+    """The LM head only at labelled positions gives the model's loss and the same gradients, for
+    padded rows and for packed ones, as a batch mean and over a given token count."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    from llmops.base_model import load_base_model
+
+    model, tokenizer = load_base_model(base_spec, model_cache)
+    first, second = (tokenizer(text)["input_ids"] for text in ("Hold the dial for 12 seconds.", "E14 means the sensor is off."))
+    answer_1, answer_2 = [-100] * 3 + first[3:], [-100] * 2 + second[2:]  # the first tokens play the prompt
+    padded = SFTCollator(tokenizer.pad_token_id, packed=False)([
+        {"input_ids": first, "labels": answer_1}, {"input_ids": second, "labels": answer_2}])
+    packed = SFTCollator(tokenizer.pad_token_id, packed=True)([
+        {"input_ids": first + second, "labels": answer_1 + answer_2, "seq_lengths": [len(first), len(second)]}])
+    model = get_peft_model(model, LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False))
+    for batch in (padded, packed):
+        inputs = {k: v for k, v in batch.items() if k != REAL_TOKENS}
+        for count in (None, torch.tensor(7)):
+            results = []
+            for loss_of in (lambda: model(**inputs, num_items_in_batch=count).loss,
+                            lambda: completion_loss(model, inputs, count)):
+                model.zero_grad()
+                loss = loss_of()
+                loss.backward()
+                results.append((loss.item(), [p.grad.clone() for p in model.parameters() if p.requires_grad]))
+            (expected, want), (got, have) = results
+            assert got == pytest.approx(expected, rel=1e-5)
+            for a, b in zip(want, have):
+                torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
 def test_packed_training_counts_real_tokens(trained, model_cache, tmp_path) -> None:
     root, _, _ = trained
     result = train_lora(root / "ds", tmp_path / "packed", BaseModelSpec(), model_cache,
@@ -254,17 +294,30 @@ def test_packed_training_counts_real_tokens(trained, model_cache, tmp_path) -> N
     assert math.isfinite(result.train_loss)
 
 
-def test_qlora_is_chosen_only_where_cuda_and_bitsandbytes_are() -> None:
-    import importlib.util
-
+def test_qlora_is_chosen_automatically_only_on_cuda() -> None:
     import torch
 
-    has_qlora = torch.cuda.is_available() and importlib.util.find_spec("bitsandbytes") is not None
-    assert use_4bit("auto") is has_qlora and use_4bit("none") is False
-    if not has_qlora:
-        with pytest.raises(RuntimeError, match="needs a CUDA GPU"):
-            use_4bit("4bit")
+    assert use_4bit("auto") is torch.cuda.is_available() and use_4bit("none") is False
+    assert use_4bit("4bit") is True  # bitsandbytes is in the dev extra; it quantizes on the CPU too
     with pytest.raises(ValueError, match="quantization must be"):
         use_4bit("8bit")
     config = qlora_config(compute_bf16=True)
-    assert config.load_in_4bit and config.bnb_4bit_quant_type == "nf4"
+    assert config.load_in_4bit and config.bnb_4bit_quant_type == "nf4" and config.bnb_4bit_use_double_quant
+
+
+def test_qlora_trains_an_adapter_on_a_4bit_base(trained, base_spec, model_cache, tmp_path) -> None:
+    """QLoRA for real: the base in NF4 (bitsandbytes' CPU kernels here, CUDA's on a GPU), LoRA weights
+    learning through it, and the adapter serving on the dense base like any other."""
+    from safetensors.torch import load_file
+
+    root, _, _ = trained
+    result = train_lora(root / "ds", tmp_path / "qlora", base_spec, model_cache,
+                        TrainSettings(max_steps=3, logging_steps=1, save_steps=0, max_length=128, quantization="4bit"),
+                        SYSTEM, GenerationSettings(max_new_tokens=12))
+    assert mlflow.get_run(result.run_id).data.params["qlora"] == "True"
+    assert all(math.isfinite(loss) for _, loss in result.loss_curve) and result.tokens > 0
+    lora_b = [w for name, w in load_file(result.adapter_dir / "adapter_model.safetensors").items() if "lora_B" in name]
+    assert lora_b and all(w.abs().sum() > 0 for w in lora_b)  # peft starts B at zero: gradients reached every layer
+    answer = load_chat_model(base_spec, model_cache, result.adapter_dir).complete(
+        [[{"role": "user", "content": FACTS[0][0]}]], max_new_tokens=8)[0]
+    assert answer.text.strip()
