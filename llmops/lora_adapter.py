@@ -129,6 +129,7 @@ class SFTCollator:
 
 
 IGNORE = -100  # label of a token the loss skips (prompt, padding)
+_HEAD_ROWS = 128  # positions per LM-head chunk: 128 x 49k fp32 logits (25 MB) stay under glibc's mmap threshold
 
 
 def completion_loss(model, inputs: dict, num_items_in_batch=None):
@@ -137,9 +138,10 @@ def completion_loss(model, inputs: dict, num_items_in_batch=None):
     The loss covers the answers only, yet the model's own path projects every position onto the
     49k-token vocabulary and takes the softmax there: on SmolLM2-135M the head is a fifth of the
     matmul work and its fp32 logits the largest tensors of a step. Here the decoder's hidden states
-    are projected at labelled positions alone; the loss and its gradients are the same.
-    ``num_items_in_batch`` (the Trainer's count of labelled tokens over the accumulated batch)
-    divides the summed loss as the model's loss does; without it the loss is the batch mean.
+    are projected at labelled positions alone, a chunk at a time (``_head_cross_entropy``); the
+    loss and its gradients are the same. ``num_items_in_batch`` (the Trainer's count of labelled
+    tokens over the accumulated batch) divides the summed loss as the model's loss does; without it
+    the loss is the batch mean.
     """
     import torch.nn.functional as F
 
@@ -149,10 +151,53 @@ def completion_loss(model, inputs: dict, num_items_in_batch=None):
     hidden = causal.get_decoder()(**inputs).last_hidden_state
     targets = labels[:, 1:]  # position t predicts token t + 1
     keep = targets != IGNORE
-    logits = causal.get_output_embeddings()(hidden[:, :-1][keep]).float()
-    total = F.cross_entropy(logits, targets[keep], reduction="sum")
+    hidden, targets, head = hidden[:, :-1][keep], targets[keep], causal.get_output_embeddings()
+    if head.weight.requires_grad or head.bias is not None:  # a trained or biased head: the plain path
+        total = F.cross_entropy(head(hidden).float(), targets, reduction="sum")
+    else:
+        total = _head_cross_entropy(hidden, head.weight, targets)
     count = num_items_in_batch if num_items_in_batch is not None else keep.sum()
     return total / (count.clamp(min=1) if hasattr(count, "clamp") else max(count, 1))
+
+
+def _head_cross_entropy(hidden, weight, targets):
+    """Summed cross-entropy of the frozen LM head's logits, with the hidden states' gradient
+    computed in the same pass, ``_HEAD_ROWS`` positions at a time.
+
+    Autograd would keep a [positions, vocab] fp32 log-softmax for the backward pass (260 MB for one
+    packed step here) and allocate it afresh each step: glibc maps blocks that large from the
+    kernel and returns them on free, so every step pays page faults on them (bench/RESULTS.md).
+    Chunk-sized logits are reused from the heap instead, and nothing vocabulary-sized outlives the
+    forward pass. Same products and reductions as autograd's path: ``(softmax - onehot) @ W``.
+    """
+    import torch
+
+    class HeadCrossEntropy(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, hidden, weight, targets):
+            weight = weight.to(hidden.dtype)
+            exact = torch.promote_types(hidden.dtype, torch.float32)  # softmax in fp32 at least
+            total = torch.zeros((), dtype=exact, device=hidden.device)
+            grad = torch.empty_like(hidden) if ctx.needs_input_grad[0] else None
+            for start in range(0, hidden.shape[0], _HEAD_ROWS):
+                rows = slice(start, start + _HEAD_ROWS)
+                logits = (hidden[rows] @ weight.T).to(exact)
+                norm = torch.logsumexp(logits, dim=-1, keepdim=True)
+                picked = targets[rows, None]
+                total += (norm - logits.gather(1, picked)).sum()
+                if grad is not None:
+                    probs = logits.sub_(norm).exp_()  # softmax, in place of the logits
+                    probs.scatter_add_(1, picked, probs.new_full(picked.shape, -1.0))
+                    grad[rows] = probs.to(hidden.dtype) @ weight
+            ctx.save_for_backward(grad)
+            return total
+
+        @staticmethod
+        def backward(ctx, grad_total):
+            (grad,) = ctx.saved_tensors
+            return grad * grad_total.to(grad.dtype), None, None
+
+    return HeadCrossEntropy.apply(hidden, weight, targets)
 
 
 def _lean_sft_trainer():

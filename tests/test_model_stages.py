@@ -253,15 +253,18 @@ def test_packed_rows_keep_examples_apart(chat) -> None:
     assert (leaky[0, span] - alone).abs().max() > 1.0
 
 
-def test_completion_loss_equals_the_models_own_loss(base_spec, model_cache) -> None:
-    """The LM head only at labelled positions gives the model's loss and the same gradients, for
-    padded rows and for packed ones, as a batch mean and over a given token count."""
+def test_completion_loss_equals_the_full_vocabulary_loss(base_spec, model_cache, monkeypatch) -> None:
+    """The LM head only at labelled positions, a few at a time, gives the causal-LM loss of the
+    model's full logits and the same gradients: for padded rows and packed ones, as a batch mean and
+    over a given token count, in one chunk and in several."""
     import torch
+    import torch.nn.functional as F
     from peft import LoraConfig, get_peft_model
 
+    from llmops import lora_adapter
     from llmops.base_model import load_base_model
 
-    model, tokenizer = load_base_model(base_spec, model_cache)
+    model, tokenizer = load_base_model(base_spec, model_cache, dtype="float64")  # no rounding to hide a slip
     first, second = (tokenizer(text)["input_ids"] for text in ("Hold the dial for 12 seconds.", "E14 means the sensor is off."))
     answer_1, answer_2 = [-100] * 3 + first[3:], [-100] * 2 + second[2:]  # the first tokens play the prompt
     padded = SFTCollator(tokenizer.pad_token_id, packed=False)([
@@ -269,20 +272,28 @@ def test_completion_loss_equals_the_models_own_loss(base_spec, model_cache) -> N
     packed = SFTCollator(tokenizer.pad_token_id, packed=True)([
         {"input_ids": first + second, "labels": answer_1 + answer_2, "seq_lengths": [len(first), len(second)]}])
     model = get_peft_model(model, LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False))
-    for batch in (padded, packed):
+
+    def full_vocabulary(inputs: dict, count) -> torch.Tensor:
+        logits = model(**{k: v for k, v in inputs.items() if k != "labels"}).logits[:, :-1]
+        targets = inputs["labels"][:, 1:]
+        total = F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=-100, reduction="sum")
+        return total / (count if count is not None else (targets != -100).sum())
+
+    for batch, chunk, count in [(padded, 128, None), (padded, 5, torch.tensor(7)), (packed, 128, torch.tensor(7)),
+                                (packed, 5, None)]:
+        monkeypatch.setattr(lora_adapter, "_HEAD_ROWS", chunk)
         inputs = {k: v for k, v in batch.items() if k != REAL_TOKENS}
-        for count in (None, torch.tensor(7)):
-            results = []
-            for loss_of in (lambda: model(**inputs, num_items_in_batch=count).loss,
-                            lambda: completion_loss(model, inputs, count)):
-                model.zero_grad()
-                loss = loss_of()
-                loss.backward()
-                results.append((loss.item(), [p.grad.clone() for p in model.parameters() if p.requires_grad]))
-            (expected, want), (got, have) = results
-            assert got == pytest.approx(expected, rel=1e-5)
-            for a, b in zip(want, have):
-                torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+        results = []
+        for loss_of in (full_vocabulary, lambda inputs, count: completion_loss(model, inputs, count)):
+            model.zero_grad()
+            loss = loss_of(inputs, count)
+            loss.backward()
+            results.append((loss.item(), [p.grad.clone() for p in model.parameters() if p.requires_grad]))
+        (expected, want), (got, have) = results
+        assert got == pytest.approx(expected, rel=1e-12)
+        for a, b in zip(want, have):
+            torch.testing.assert_close(a, b, rtol=1e-9, atol=1e-12)
+    assert float(completion_loss(model, inputs)) == pytest.approx(float(model(**inputs).loss), rel=1e-5)  # fp32 softmax
 
 
 def test_packed_training_counts_real_tokens(trained, model_cache, tmp_path) -> None:
