@@ -7,6 +7,7 @@ fresh clone stays clean and a team can point a whole deployment elsewhere with o
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ def apply_offline_env() -> None:
 
 
 apply_offline_env()
+# bitsandbytes' CPU backend tries to fetch an optional 4-bit kernel from the Hugging Face hub at
+# import (peft imports it), and warns when that fails, as it always does offline; its own kernels work.
+logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)
