@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -170,6 +171,12 @@ def _head_cross_entropy(hidden, weight, targets):
     Chunk-sized logits are reused from the heap instead, and nothing vocabulary-sized outlives the
     forward pass. Same products and reductions as autograd's path: ``(softmax - onehot) @ W``.
     """
+    return _head_cross_entropy_function().apply(hidden, weight, targets)
+
+
+@functools.cache
+def _head_cross_entropy_function():
+    """The autograd function behind ``_head_cross_entropy`` (built on first use: torch loads lazily)."""
     import torch
 
     class HeadCrossEntropy(torch.autograd.Function):
@@ -197,7 +204,7 @@ def _head_cross_entropy(hidden, weight, targets):
             (grad,) = ctx.saved_tensors
             return grad * grad_total.to(grad.dtype), None, None
 
-    return HeadCrossEntropy.apply(hidden, weight, targets)
+    return HeadCrossEntropy
 
 
 def _lean_sft_trainer():
