@@ -239,7 +239,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{args.port}"
         try:
             if backend == args.backends[0]:
-                bench_search(base, key, 1, 2)  # warm-up: the first calls load the embedder and the scrubber
+                bench_search(base, key, 1, 2)  # warm-up: first-call costs left after the server's own warm-up
                 results["search"] = bench_search(base, key, args.clients, args.searches)
                 print("search:", json.dumps(results["search"]), flush=True)
             bench_chat(base, key, 1, 1, 8)  # warm-up: first-call costs (lazy imports, allocations)

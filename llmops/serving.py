@@ -897,4 +897,8 @@ def load_served_models(model_name: str, tracking_uri: str, lancedb_uri: str, tab
     served = ServedModels(loader.load(version), loader, canary_share)
     if canary_share > 0:
         served.refresh()
+    # MiniLM loads on its first query (2 s here) and spaCy's pipeline warms on its first text: done
+    # now, so the port opens, and /readyz passes, only when the first request is as fast as any.
+    served.champion.scrub_each(["warm-up"])
+    loader.retriever.embedder.encode(["warm-up"])
     return served

@@ -101,6 +101,7 @@ def server(tmp_path_factory, base_spec, model_cache):
 
     served = load_served_models(NAME, tracking_uri, str(root / "lance"), "corpus_chunks",
                                 Scrubber.with_allow_list(default_allow_list()))
+    assert "model" in vars(served.champion.retriever.embedder)  # loaded before the port opens, not on a first query
     audit, feedback = AuditLog(root / "audit.jsonl"), FeedbackStore(root / "feedback.jsonl")
     config = ServerConfig(keys=store, audit=audit, feedback=feedback, poll_interval_s=0.5,
                           limits=Limits(max_body_bytes=200_000, max_new_tokens=12))
