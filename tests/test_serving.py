@@ -222,6 +222,8 @@ def test_open_probes_and_metrics(server: Server) -> None:
     ready = httpx.get(f"{server.url}/readyz").json()
     assert ready["status"] == "ready" and ready["index_rows"] == len(FACTS)
     _chat(server, "How do I pair the Gridbox?")
+    unauthenticated = httpx.post(f"{server.url}/v1/chat/completions", json={"messages": [{"role": "user", "content": "hi"}]})
+    assert unauthenticated.status_code == 401
     metrics = httpx.get(f"{server.url}/metrics").text
     labels = f'endpoint="/v1/chat/completions",model_version="{NAME}:1"'
     assert f"llmops_requests_total{{{labels},status=\"200\"}}" in metrics
