@@ -544,9 +544,25 @@ def test_llmops_serve_command_serves_the_registry_champion(server: Server, tmp_p
         proc.wait(timeout=60)
 
 
+def _serve_version(server: Server, version: int) -> None:
+    """Make ``version`` the champion and wait until the server answers with it (it polls the alias)."""
+    promote_version(server.registry, NAME, version, "serving test")
+    deadline = time.time() + 120
+    while httpx.get(f"{server.url}/readyz").json()["model"] != f"{NAME}:{version}":
+        assert time.time() < deadline, f"the server did not follow the champion alias to v{version}"
+        time.sleep(0.2)
+
+
 def test_hot_swap_during_concurrent_requests(server: Server) -> None:
     """Promote v2 while clients keep asking: nothing fails, and every request that starts after
-    the first v2 answer came back is answered by v2."""
+    the first v2 answer came back is answered by v2. v1 serves again afterwards, as the other tests expect."""
+    try:
+        _hot_swap_to_v2(server)
+    finally:
+        _serve_version(server, 1)
+
+
+def _hot_swap_to_v2(server: Server) -> None:
     results: list[tuple[float, float, int, str, str]] = []  # start, end, status, model, header
     stop, lock = threading.Event(), threading.Lock()
 
@@ -589,16 +605,18 @@ def test_hot_swap_during_concurrent_requests(server: Server) -> None:
 
 
 def test_canary_share_routes_to_challenger(server: Server) -> None:
-    server.registry.set_registered_model_alias(NAME, "challenger", "1")
+    champion = server.served.champion.model_id
+    challenger = f"{NAME}:1" if champion == f"{NAME}:2" else f"{NAME}:2"
+    server.registry.set_registered_model_alias(NAME, "challenger", challenger.rsplit(":", 1)[1])
     loader = server.served.loader
     canary = ServedModels(server.served.champion, loader, canary_share=1.0)
-    assert canary.refresh() == {"champion": f"{NAME}:2", "challenger": f"{NAME}:1"}
+    assert canary.refresh() == {"champion": champion, "challenger": challenger}
     http = TestClient(create_app(canary))
     reply = http.post("/v1/chat/completions", json={"max_tokens": 2, "messages": [{"role": "user", "content": "Hi"}]})
-    assert reply.status_code == 200 and reply.json()["model"] == reply.headers["x-model-version"] == f"{NAME}:1"
+    assert reply.status_code == 200 and reply.json()["model"] == reply.headers["x-model-version"] == challenger
     canary.canary_share = 0.0
-    assert canary.pick().model_id == f"{NAME}:2"
+    assert canary.pick().model_id == champion
     server.registry.delete_registered_model_alias(NAME, "challenger")
     canary.canary_share = 1.0
     canary.refresh()
-    assert canary.challenger is None and canary.pick().model_id == f"{NAME}:2"
+    assert canary.challenger is None and canary.pick().model_id == champion
