@@ -159,7 +159,7 @@ def test_feedback_corrections_join_the_next_sft_set(champion_world: dict) -> Non
     assert "<EMAIL_ADDRESS" in reset or "<EMAIL" in reset
     for split in ("validation", "test"):
         assert all(row["kind"] != "feedback" for row in load_from_disk(sft["path"])[split])
-    meta = champion_world["instance"].get_latest_materialization_event(AssetKey("feedback")).asset_materialization.metadata
+    meta = run.asset_materializations_for_node("feedback")[0].metadata  # this run's, not a later test's
     assert (meta["ratings"].value, meta["negative_ratings"].value, meta["correction_pairs"].value) == (4, 3, 2)
 
 
