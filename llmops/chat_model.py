@@ -116,6 +116,9 @@ def pick_tokens(logits, seen, penalty: float, samplers: Sequence[TokenSampler | 
     return tokens
 
 
+IGNORE = -100  # label of a token the loss skips (prompt, padding): transformers' ignore_index
+
+
 @functools.cache
 def _headroom_layer() -> type:
     """A KV-cache layer class that appends into a buffer with room to spare (defined on first use:
@@ -399,8 +402,8 @@ class ChatModel:
             full_text = self.render([*prompt, {"role": "assistant", "content": reference}], add_generation_prompt=False)
             ids = self.tokenizer(full_text, add_special_tokens=False, return_tensors="pt")["input_ids"]
             labels = ids.clone()
-            labels[:, : len(prefix)] = -100
-            scored = int((labels[:, 1:] != -100).sum())
+            labels[:, : len(prefix)] = IGNORE
+            scored = int((labels[:, 1:] != IGNORE).sum())
             if scored == 0:
                 continue
             with self.lock, torch.inference_mode():

@@ -15,7 +15,7 @@ import mlflow
 import mlflow.data
 
 from llmops.base_model import BaseModelSpec, load_base_model, use_bf16
-from llmops.chat_model import AdapterChatPyfunc, GenerationSettings
+from llmops.chat_model import IGNORE, AdapterChatPyfunc, GenerationSettings
 from llmops.tracking import git_commit
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,6 @@ class SFTCollator:
         return batch
 
 
-IGNORE = -100  # label of a token the loss skips (prompt, padding)
 _HEAD_ROWS = 128  # positions per LM-head chunk: 128 x 49k fp32 logits (25 MB) stay under glibc's mmap threshold
 
 
