@@ -893,12 +893,13 @@ def load_served_models(model_name: str, tracking_uri: str, lancedb_uri: str, tab
     version = loader.version(CHAMPION)
     if version is None:
         raise LookupError(f"model {model_name!r} has no {CHAMPION!r} alias in {tracking_uri}; run the pipeline first")
-    loader.retriever = Retriever(lancedb_uri, Embedder(precision="auto"), table)  # bf16 queries where fast
+    loader.retriever = Retriever(lancedb_uri, Embedder(runtime="onnx"), table)  # queries off the GIL
     served = ServedModels(loader.load(version), loader, canary_share)
     if canary_share > 0:
         served.refresh()
-    # MiniLM loads on its first query (2 s here) and spaCy's pipeline warms on its first text: done
-    # now, so the port opens, and /readyz passes, only when the first request is as fast as any.
+    # MiniLM loads (and is exported to ONNX, once per cache) on its first query, and spaCy's pipeline
+    # warms on its first text: done now, so the port opens, and /readyz passes, only when the first
+    # request is as fast as any.
     served.champion.scrub_each(["warm-up"])
     loader.retriever.embedder.encode(["warm-up"])
     return served

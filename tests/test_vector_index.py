@@ -174,15 +174,24 @@ def test_vector_index_asset_reports_what_changed(tmp_path) -> None:
     assert second["version"] > first["version"] and second["table"] == "corpus_chunks"
 
 
-def test_bf16_queries_find_what_fp32_queries_find(embedder, tmp_path) -> None:
-    """Serving embeds queries in bf16 where the CPU has it ("auto"); the index stays fp32."""
+def test_onnx_queries_find_what_torch_queries_find(embedder, tmp_path) -> None:
+    """Serving embeds queries with ONNX Runtime; the index is built with PyTorch: same vectors, same hits."""
     uri = str(tmp_path / "lance")
     build_index(corpus(FACTS), uri, embedder)
-    exact, fast = Retriever(uri, embedder, settings=IMMEDIATE), Retriever(uri, Embedder(precision="bf16"), settings=IMMEDIATE)
+    onnx = Embedder(runtime="onnx", batch_size=3, onnx_cache=tmp_path / "onnx")
+    exact, fast = Retriever(uri, embedder, settings=IMMEDIATE), Retriever(uri, onnx, settings=IMMEDIATE)
     questions = ["What does error E14 mean?", "how do I reset the thermostat", "warranty length", "when is support open",
-                 "how many vacation days", "pair the gridbox", "may I fly to Munich", "battery lifetime"]
-    vectors = fast.embedder.encode(questions)
-    assert vectors.dtype == np.float32 and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-2)
-    assert [hits[0].doc_id for hits in fast.search_many(questions, 3)] == [top_doc(exact, q) for q in questions]
-    with pytest.raises(ValueError, match="precision"):
-        Embedder(precision="half").model
+                 "how many vacation days", "pair the gridbox", "may I fly to Munich", " battery lifetime ", "x " * 400]
+    vectors = onnx.encode(questions)
+    assert vectors.dtype == np.float32 and vectors.shape == (len(questions), embedder.dimension)
+    np.testing.assert_allclose(vectors, embedder.encode(questions), atol=1e-5)
+    assert [[h.chunk_id for h in hits] for hits in fast.search_many(questions, 3)] == \
+        [[h.chunk_id for h in hits] for hits in exact.search_many(questions, 3)]
+    [exported] = (tmp_path / "onnx").iterdir()  # one finished file, no partial one left behind
+    assert exported.suffix == ".onnx"
+    written = exported.stat().st_mtime_ns
+    again = Embedder(runtime="onnx", onnx_cache=tmp_path / "onnx")  # a second server: reads the cached export
+    np.testing.assert_allclose(again.encode(questions[:2]), vectors[:2], atol=1e-6)
+    assert list((tmp_path / "onnx").iterdir()) == [exported] and exported.stat().st_mtime_ns == written
+    with pytest.raises(ValueError, match="runtime"):
+        Embedder(runtime="tensorrt")
