@@ -18,7 +18,8 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -53,6 +54,9 @@ STATIC_DIR = Path(__file__).with_name("static")
 OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # spaCy pipelines are not documented as thread-safe; scrubbing is GIL-bound anyway, so one lock costs nothing.
 _SCRUB_LOCK = threading.Lock()
+# A search batch scrubs its queries for the audit digests (Python, holds the GIL) on this thread
+# while its own thread embeds them and queries Lance (native code that releases the GIL).
+_DIGEST_WORKER = ThreadPoolExecutor(1, thread_name_prefix="search-digest")
 _WORD = re.compile(r"\S+")
 # A word that cannot be part of a multi-word personal value: lower-case letters (a hyphen or
 # apostrophe inside, brackets, quotes or punctuation around). Anything else may be: capitalised
@@ -252,11 +256,7 @@ def search_batch(calls: list[SearchCall]) -> list[tuple[str, list[Hit] | Excepti
     """Concurrent /v1/search requests answered together: one scrub pass for their audit digests,
     one embedding pass and one multi-vector Lance query per (index, k, filter). Each gets its
     digest and its hits, or the error that is its alone (a bad filter fails only its group)."""
-    digests = [""] * len(calls)
-    for indices in _groups(range(len(calls)), lambda i: id(calls[i].answerer)):
-        scrubbed = calls[indices[0]].answerer.scrub_each([calls[i].query for i in indices])
-        for i, text in zip(indices, scrubbed):
-            digests[i] = prompt_digest([text])
+    digests = _DIGEST_WORKER.submit(_digests, calls)
     found: list[list[Hit] | Exception] = [[] for _ in calls]
     searchable = []
     for i, call in enumerate(calls):
@@ -274,7 +274,17 @@ def search_batch(calls: list[SearchCall]) -> list[tuple[str, list[Hit] | Excepti
             hits = [error] * len(indices)
         for i, result in zip(indices, hits):
             found[i] = result
-    return list(zip(digests, found))
+    return list(zip(digests.result(), found))
+
+
+def _digests(calls: list[SearchCall]) -> list[str]:
+    """The audit digest of each query: one scrub pass per answerer."""
+    digests = [""] * len(calls)
+    for indices in _groups(range(len(calls)), lambda i: id(calls[i].answerer)):
+        scrubbed = calls[indices[0]].answerer.scrub_each([calls[i].query for i in indices])
+        for i, text in zip(indices, scrubbed):
+            digests[i] = prompt_digest([text])
+    return digests
 
 
 def _groups(indices: Iterable[int], key: Callable[[int], Hashable]) -> list[list[int]]:
@@ -698,8 +708,10 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
         log.exception("unhandled error")
         return _error(500, "internal server error", "server_error")
 
-    def authorize(required: str) -> Callable[..., ApiKey | None]:
-        def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> ApiKey | None:
+    def authorize(required: str) -> Callable[..., Awaitable[ApiKey | None]]:
+        # async: a hash and a cached lookup (the key file is re-read only when it changes) cost less
+        # than the thread-pool hop FastAPI would make for a plain function
+        async def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> ApiKey | None:
             if config.keys is None:
                 return None
             if credentials is None:
@@ -825,10 +837,10 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
         return StreamingResponse(events(), media_type="text/event-stream", headers={"cache-control": "no-cache"})
 
     @app.post("/v1/search")
-    def search(body: SearchRequest, request: Request, _: ApiKey | None = reader) -> dict:
+    async def search(body: SearchRequest, request: Request, _: ApiKey | None = reader) -> dict:
         answerer = served.champion
         request.state.model_version = answerer.model_id
-        request.state.prompt_sha256, found = searches(SearchCall(answerer, body.query, body.k, body.where))
+        request.state.prompt_sha256, found = await searches(SearchCall(answerer, body.query, body.k, body.where))
         if isinstance(found, ValueError):
             raise ApiError(400, str(found), param="where" if body.where is not None and body.query.strip() else "query")
         if isinstance(found, ApiError):
