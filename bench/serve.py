@@ -6,12 +6,13 @@ Measures p50/p99 latency of /v1/search, p50/p99 time to first token of streamed
 words until they are scrubbed), and aggregate generated tokens/s for 64-token answers; and one
 client alone, the floor of time to first token (retrieval plus one prompt's prefill).
 Baseline: the same prompts (same retrieval context) answered by one `model.generate` per request,
-serialized, no batching, in this process. Also the llama.cpp backend on the champion's GGUF export.
+serialized, no batching, in this process, with the server's weight precision (``--precision``, as
+``llmops serve --precision``). Also the llama.cpp backend on the champion's GGUF export.
 
 The champion registered here is the base model with a LoRA adapter at peft's default init
 (a zero update): the same compute as any trained adapter, without a training run.
 
-    .venv/bin/python bench/serve.py [--clients 8] [--requests 2] [--backends transformers llamacpp]
+    .venv/bin/python bench/serve.py [--clients 8] [--requests 2] [--backends transformers llamacpp] [--precision fp32]
 """
 
 from __future__ import annotations
@@ -91,9 +92,9 @@ def setup(home: Path) -> str:
     return KeyStore(default_keys_path(settings.home)).create("reader", "bench")[1]
 
 
-def start_server(port: int, backend: str, log: Path) -> subprocess.Popen:
+def start_server(port: int, backend: str, log: Path, precision: str = "fp32") -> subprocess.Popen:
     command = [str(Path(sys.executable).parent / "llmops"), "serve", "--port", str(port), "--backend", backend,
-               "--model-name", MODEL_NAME, "--poll-interval", "0"]
+               "--model-name", MODEL_NAME, "--poll-interval", "0", "--precision", precision]
     server = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=REPO)
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
@@ -181,11 +182,12 @@ def bench_chat(base: str, key: str, clients: int, per_client: int, max_tokens: i
             "ttft_text_p99_s": percentile([r[1] for r in results], 99)}
 
 
-def bench_naive(clients: int, per_client: int, max_tokens: int) -> dict:
+def bench_naive(clients: int, per_client: int, max_tokens: int, precision: str) -> dict:
     """The same prompts (retrieval context included), one serialized model.generate each."""
     import mlflow
     import torch
 
+    from llmops.base_model import use_bf16
     from llmops.serving import Answerer
     from llmops.settings import Settings
     from llmops.vector_index import Embedder, Retriever
@@ -194,6 +196,8 @@ def bench_naive(clients: int, per_client: int, max_tokens: int) -> dict:
     mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
     pyfunc = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion").unwrap_python_model()
     chat = pyfunc.chat
+    if use_bf16(precision):
+        chat.model.to(torch.bfloat16)
     answerer = Answerer(chat, Retriever(settings.lancedb_uri, Embedder()), MODEL_NAME, pyfunc.system_prompt)
     lock = threading.Lock()
     eos = chat.tokenizer.eos_token_id
@@ -226,6 +230,8 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--backends", nargs="+", default=["transformers", "llamacpp"])
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--precision", default="fp32", choices=("fp32", "bf16", "auto"),
+                        help="the transformers server's weights, and the naive baseline's")
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="bench-serve-"))
@@ -235,7 +241,7 @@ def main() -> None:
     key = setup(home)
     results: dict[str, dict] = {}
     for backend in args.backends:
-        server = start_server(args.port, backend, home / f"server-{backend}.log")
+        server = start_server(args.port, backend, home / f"server-{backend}.log", args.precision)
         base = f"http://127.0.0.1:{args.port}"
         try:
             if backend == args.backends[0]:
@@ -251,7 +257,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=60)
-    results["naive"] = bench_naive(args.clients, args.requests, args.max_tokens)
+    results["naive"] = bench_naive(args.clients, args.requests, args.max_tokens, args.precision)
     print("naive:", json.dumps(results["naive"]), flush=True)
     naive = results["naive"]["tokens_per_s"]
     for backend in args.backends:

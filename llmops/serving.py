@@ -399,6 +399,7 @@ class RegistryLoader:
     retriever: Retriever | None
     scrubber: Scrubber | None = None
     backend: str | None = None  # generation engine (see chat_backends); None: $LLMOPS_BACKEND or transformers
+    precision: str = "fp32"  # the transformers engine's weights: fp32, bf16 or auto (see chat_backends.serving_chat)
 
     def version(self, alias: str) -> str | None:
         from mlflow.tracking import MlflowClient
@@ -419,7 +420,7 @@ class RegistryLoader:
         mlflow.set_tracking_uri(self.tracking_uri)
         mlflow.set_registry_uri(self.tracking_uri)
         pyfunc = mlflow.pyfunc.load_model(f"models:/{self.model_name}/{version}").unwrap_python_model()
-        chat = serving_chat(pyfunc, self.model_name, version, self.backend)  # batched transformers, or llama.cpp
+        chat = serving_chat(pyfunc, self.model_name, version, self.backend, self.precision)  # batched transformers, or llama.cpp
         return Answerer(chat, self.retriever, self.model_id(version), pyfunc.system_prompt, self.scrubber)
 
 
@@ -896,12 +897,14 @@ def load_champion_answerer(
 
 
 def load_served_models(model_name: str, tracking_uri: str, lancedb_uri: str, table: str, scrubber: Scrubber | None = None,
-                       canary_share: float = 0.0, backend: str | None = None) -> ServedModels:
+                       canary_share: float = 0.0, backend: str | None = None, precision: str = "fp32") -> ServedModels:
     """The champion (and, with a canary share, the challenger) ready to serve and to follow the registry."""
+    from llmops.base_model import use_bf16
     from llmops.promoted_model import CHAMPION
     from llmops.vector_index import Embedder
 
-    loader = RegistryLoader(model_name, tracking_uri, None, scrubber, backend)
+    use_bf16(precision)  # a misspelt precision fails here, before anything loads
+    loader = RegistryLoader(model_name, tracking_uri, None, scrubber, backend, precision)
     version = loader.version(CHAMPION)
     if version is None:
         raise LookupError(f"model {model_name!r} has no {CHAMPION!r} alias in {tracking_uri}; run the pipeline first")

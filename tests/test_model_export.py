@@ -158,6 +158,25 @@ def test_serving_chat_picks_the_backend(registry, exported, adapter_answers) -> 
         serving_chat(pyfunc, NAME, version, "vllm")
 
 
+def test_serving_chat_loads_bf16_weights_when_asked(registry) -> None:
+    """`llmops serve --precision bf16`: the transformers engine decodes with bf16 weights."""
+    import mlflow
+    import torch
+
+    _, _, version = registry
+
+    def load():  # a fresh pyfunc each time: the engine converts the loaded model in place
+        return mlflow.pyfunc.load_model(f"models:/{NAME}/{version}").unwrap_python_model()
+
+    assert {p.dtype for p in serving_chat(load(), NAME, version, "transformers").chat.model.parameters()} == {torch.float32}
+    bf16 = serving_chat(load(), NAME, version, "transformers", "bf16")
+    assert {p.dtype for p in bf16.chat.model.parameters()} == {torch.bfloat16}
+    completion = bf16.complete(conversations()[:1], LIMIT)[0]
+    assert completion.text.strip() and completion.completion_tokens > 0
+    with pytest.raises(ValueError, match="precision"):
+        serving_chat(load(), NAME, version, "transformers", "fp8")
+
+
 def _reload(folder):
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
