@@ -163,7 +163,7 @@ class Embedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if self.runtime == "onnx":
             return np.concatenate([self._encode_onnx(texts[i : i + self.batch_size])
-                                   for i in range(0, len(texts), self.batch_size)] or [np.empty((0, self.dimension))])
+                                   for i in range(0, len(texts), self.batch_size)] or [np.empty((0, self.dimension), np.float32)])
         vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
         return vectors.astype(np.float32, copy=False)
 
@@ -184,15 +184,15 @@ class Embedder:
 def export_onnx(model, source: Path, cache: Path | None = None) -> Path:
     """The ONNX file of ``model``'s transformer (token embeddings out), exported on first call.
 
-    Keyed by the model's weights file and the PyTorch version, and written under a temporary name
-    and renamed, so concurrent servers never read a half-written file.
+    Keyed by the model folder (its files' names and sizes) and the PyTorch version, and written
+    under a temporary name and renamed, so concurrent servers never read a half-written file.
     """
     import torch
 
     from llmops.settings import Settings
 
-    weights = max(source.glob("*.safetensors"), key=lambda f: f.stat().st_size)
-    key = hashlib.sha256(f"{weights.resolve()}:{weights.stat().st_size}:{torch.__version__}".encode()).hexdigest()[:16]
+    files = sorted((f.name, f.stat().st_size) for f in source.iterdir() if f.is_file())
+    key = hashlib.sha256(json.dumps([str(source.resolve()), files, torch.__version__]).encode()).hexdigest()[:16]
     path = (cache or Settings.from_env().model_cache / "onnx") / f"{source.name}-{key}.onnx"
     if path.exists():
         return path

@@ -183,6 +183,7 @@ def test_onnx_queries_find_what_torch_queries_find(embedder, tmp_path) -> None:
                  "how many vacation days", "pair the gridbox", "may I fly to Munich", " battery lifetime ", "x " * 400]
     vectors = onnx.encode(questions)
     assert vectors.dtype == np.float32 and vectors.shape == (len(questions), embedder.dimension)
+    assert onnx.encode([]).shape == (0, embedder.dimension) and onnx.encode([]).dtype == np.float32
     np.testing.assert_allclose(vectors, embedder.encode(questions), atol=1e-5)
     assert [[h.chunk_id for h in hits] for hits in fast.search_many(questions, 3)] == \
         [[h.chunk_id for h in hits] for hits in exact.search_many(questions, 3)]
