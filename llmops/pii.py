@@ -793,7 +793,13 @@ class Scrubber:
         _WORKER_SCRUBBER = self
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return [r for part in pool.map(_analyze_chunk, chunks) for r in part]
+                parts = pool.map(_analyze_chunk, chunks)
+                # Let the workers exit on their own before the pool is left: leaving it terminates
+                # them with SIGTERM, which a process can inherit as ignored (Dagster maps SIGTERM to
+                # SIGINT's handler, ignored in background jobs), and then the join never returns.
+                pool.close()
+                pool.join()
+            return [r for part in parts for r in part]
         finally:
             _WORKER_SCRUBBER = None
 

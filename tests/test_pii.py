@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -16,6 +18,7 @@ from llmops.pii import (
     iban_valid,
     luhn_valid,
 )
+from tests.conftest import REPO
 
 AES_KEY = "k3y-for-tests-32-bytes-long-abcd"  # 32 chars -> AES-256
 
@@ -429,6 +432,20 @@ def test_parallel_scrub_many_equals_scrub(scrubber: Scrubber) -> None:
     groups = list(range(len(texts) - 1)) + [len(texts) - 2]
     assert parallel.scrub_many(texts, groups=groups) == scrubber.scrub_many(texts, groups=groups)
     assert parallel.scrub_many(texts, groups=groups)[-2].text == "Router reboot loop - <PERSON_1>"
+
+
+def test_parallel_scrub_finishes_when_sigterm_is_ignored() -> None:
+    """Under Dagster in a background job SIGTERM is ignored (Dagster gives it SIGINT's handler);
+    the worker pool must not rely on terminating its workers with it, or scrubbing never returns."""
+    script = (
+        "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        "from llmops.pii import Scrubber, ScrubberConfig\n"
+        "scrubber = Scrubber(ScrubberConfig(n_process=2, parallel_min_texts=4))\n"
+        "print(scrubber.scrub_many(['Call John Smith at +1 415 555 0100'] * 8)[7].text)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("Call <PERSON_1> at <PHONE_NUMBER_1>")
 
 
 def test_brand_in_a_misread_name_is_not_removed_everywhere() -> None:
