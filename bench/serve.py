@@ -36,6 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from llmops import settings as _settings  # noqa: E402,F401  (offline environment)
+from llmops.base_model import PRECISIONS  # noqa: E402
 
 QUESTIONS = [
     "Explain the vacation policy in detail, step by step.",
@@ -230,7 +231,7 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--backends", nargs="+", default=["transformers", "llamacpp"])
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--precision", default="fp32", choices=("fp32", "bf16", "auto"),
+    parser.add_argument("--precision", default="fp32", choices=PRECISIONS,
                         help="the transformers server's weights, and the naive baseline's")
     args = parser.parse_args()
 

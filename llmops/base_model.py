@@ -50,11 +50,14 @@ class BaseModelSpec:
         return {"package": self.package, "gguf_file": self.gguf_file, "local_path": self.local_path}
 
 
+PRECISIONS = ("auto", "bf16", "fp32")
+
+
 def use_bf16(precision: str) -> bool:
     """Whether ``precision`` ("auto", "bf16" or "fp32") means bf16 here: "auto" picks it on a GPU that
     supports it or a CPU with AVX-512 BF16 / AMX, where it is faster than fp32 with the same training
     and eval loss (bench/train.py); serving uses it only when asked (see chat_backends.serving_chat)."""
-    if precision not in ("auto", "bf16", "fp32"):
+    if precision not in PRECISIONS:
         raise ValueError(f"precision must be auto, bf16 or fp32, got {precision!r}")
     if precision != "auto":
         return precision == "bf16"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from llmops.api_keys import ROLES
 from llmops.audit_log import DEFAULT_RETENTION_DAYS
+from llmops.base_model import PRECISIONS
 from llmops.settings import Settings
 
 
@@ -255,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-new-tokens", type=int, default=512, help="cap on generated tokens per answer")
     serve.add_argument("--backend", default=os.environ.get("LLMOPS_BACKEND"),
                        help="generation engine: transformers (default, batched) or llamacpp (GGUF export)")
-    serve.add_argument("--precision", default=os.environ.get("LLMOPS_SERVE_PRECISION", "fp32"), choices=("fp32", "bf16", "auto"),
+    serve.add_argument("--precision", default=os.environ.get("LLMOPS_SERVE_PRECISION", "fp32"), choices=PRECISIONS,
                        help="transformers engine weights: fp32 (default: as evaluated, greedy answers independent of the "
                             "load) or bf16 / auto (bf16 where the CPU or GPU has it: ~2x faster, answers may vary with the load)")
     serve.set_defaults(func=_serve)
