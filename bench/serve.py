@@ -188,7 +188,7 @@ def bench_naive(clients: int, per_client: int, max_tokens: int, precision: str) 
     import mlflow
     import torch
 
-    from llmops.base_model import use_bf16
+    from llmops.chat_backends import in_precision
     from llmops.serving import Answerer
     from llmops.settings import Settings
     from llmops.vector_index import Embedder, Retriever
@@ -196,9 +196,7 @@ def bench_naive(clients: int, per_client: int, max_tokens: int, precision: str) 
     settings = Settings.from_env()
     mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
     pyfunc = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion").unwrap_python_model()
-    chat = pyfunc.chat
-    if use_bf16(precision):
-        chat.model.to(torch.bfloat16)
+    chat = in_precision(pyfunc.chat, precision)  # the server's weights
     answerer = Answerer(chat, Retriever(settings.lancedb_uri, Embedder()), MODEL_NAME, pyfunc.system_prompt)
     lock = threading.Lock()
     eos = chat.tokenizer.eos_token_id

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from llmops.base_model import use_bf16
 from llmops.batched_generation import BatchedChatModel
-from llmops.chat_model import (GREEDY, AnswerText, Completion, GenerationSettings, Messages, Sampling, StreamChunk,
-                               TokenSampler, pick_tokens)
+from llmops.chat_model import (GREEDY, AnswerText, ChatModel, Completion, GenerationSettings, Messages, Sampling,
+                               StreamChunk, TokenSampler, pick_tokens)
 
 BACKENDS = ("transformers", "llamacpp")
 BACKEND_ENV = "LLMOPS_BACKEND"
@@ -96,6 +96,15 @@ class LlamaCppChatModel:
         self.llm.close()
 
 
+def in_precision(chat: ChatModel, precision: str) -> ChatModel:
+    """``chat`` with its model's weights converted to bf16 in place when ``precision`` means bf16 here."""
+    if use_bf16(precision):
+        import torch
+
+        chat.model.to(torch.bfloat16)
+    return chat
+
+
 def serving_chat(pyfunc, model_name: str, version: str, backend: str | None = None, precision: str = "fp32"):
     """The chat engine serving ``model_name`` version ``version``, loaded as ``pyfunc`` (AdapterChatPyfunc).
 
@@ -108,11 +117,7 @@ def serving_chat(pyfunc, model_name: str, version: str, backend: str | None = No
     """
     backend = backend or os.environ.get(BACKEND_ENV, "transformers")
     if backend == "transformers":
-        if use_bf16(precision):
-            import torch
-
-            pyfunc.chat.model.to(torch.bfloat16)
-        return BatchedChatModel(pyfunc.chat)
+        return BatchedChatModel(in_precision(pyfunc.chat, precision))
     if backend == "llamacpp":
         from mlflow.tracking import MlflowClient
 
