@@ -58,7 +58,8 @@ $(CHROMIUM):
 test: install $(LLAMACPP_STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
-test-fast: install $(LLAMACPP_STAMP) $(CHROMIUM)
+# Unit tests only (no real LLM, training, Dagster runs, servers or Postgres): about 2 minutes.
+test-fast: install
 	$(BIN)/python -m pytest -m "not slow"
 
 dev: install
@@ -73,13 +74,13 @@ serve: install
 # The production stack on this machine: Postgres, mlflow server, dagster-webserver, dagster-daemon
 # and llmops serve as background processes (PIDs and logs in $(LLMOPS_HOME)/stack). See docs/deployment.md.
 up: install
-	$(BIN)/python -m llmops.stack up
+	$(BIN)/python -m llmops.ops.stack up
 
 down:
-	$(BIN)/python -m llmops.stack down
+	$(BIN)/python -m llmops.ops.stack down
 
 status:
-	$(BIN)/python -m llmops.stack status
+	$(BIN)/python -m llmops.ops.stack status
 
 clean:
 	rm -rf $(LLMOPS_HOME) $(DAGSTER_HOME)/storage $(DAGSTER_HOME)/history $(DAGSTER_HOME)/schedules $(DAGSTER_HOME)/logs

@@ -5,14 +5,12 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-import mlflow
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
-from llmops.automation import NO_FEEDBACK, RegressionPolicy, assess_regression, feedback_rates_by_version
-from llmops.evaluation_report import EvalSettings, evaluate_systems
-from llmops.feedback import FeedbackStore, served_model_id
-from llmops.promoted_model import current_champion
-from llmops.sft_dataset import load_split
+from llmops.monitor.automation import NO_FEEDBACK, RegressionPolicy, assess_regression, feedback_rates_by_version
+from llmops.evaluation.report import EvalSettings, evaluate_systems
+from llmops.monitor.feedback import FeedbackStore, served_model_id
+from llmops.train.sft_dataset import load_split
 from orchestration.config import ChampionEvaluationConfig, to_settings
 from orchestration.resources import MlflowResource, PathsResource
 
@@ -25,17 +23,16 @@ def champion_evaluation(
     """The champion on the test split of the newest SFT dataset vs its own score at promotion
     (metric ``eval_candidate_<metric>`` of its training run), and recent vs earlier negative feedback
     on the answers of that same version (ratings of earlier champions are shown, not counted)."""
-    client = mlflow_tracking.client()
-    champion = current_champion(client, mlflow_tracking.model_name)
+    registry = mlflow_tracking.registry()
+    champion = registry.champion()
     if champion is None:
         reason = "no champion yet: nothing to evaluate"
         return Output({"evaluated": False, "regressed": False, "reason": reason},
                       metadata={"regressed": False, "reason": reason})
     policy = to_settings(config, RegressionPolicy)
-    uri = f"models:/{mlflow_tracking.model_name}/{champion.version}"
-    report = evaluate_systems({"champion": lambda: mlflow.pyfunc.load_model(uri).unwrap_python_model().chat},
+    report = evaluate_systems({"champion": lambda: registry.load(champion.version).unwrap_python_model().chat},
                               list(load_split(Path(sft_dataset["path"]), "test")), to_settings(config, EvalSettings))
-    promoted = client.get_run(champion.run_id).data.metrics.get(f"eval_candidate_{policy.primary_metric}") \
+    promoted = registry.client.get_run(champion.run_id).data.metrics.get(f"eval_candidate_{policy.primary_metric}") \
         if champion.run_id else None
     by_version = feedback_rates_by_version(FeedbackStore(paths.feedback_path()).read().records, time.time(),
                                            policy.feedback_window_hours)

@@ -5,9 +5,8 @@ from pathlib import Path
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
-from llmops.drift_report import REFERENCE_FILE, DriftSettings, compare, load_profile, plot_png, png_markdown
-from llmops.promoted_model import current_champion
-from llmops.vector_index import Embedder
+from llmops.monitor.drift import REFERENCE_FILE, DriftSettings, compare, load_profile, plot_png, png_markdown
+from llmops.retrieval.index import Embedder
 from orchestration.config import DriftConfig, to_settings
 from orchestration.resources import MlflowResource, PathsResource
 
@@ -24,7 +23,7 @@ def drift_report(
 ) -> Output[dict]:
     """PSI of length, vocabulary and embedding projections between the documents the champion has
     not seen and its training corpus. The `drift_sensor` reads these figures to decide on retraining."""
-    champion = current_champion(mlflow_tracking.client(), mlflow_tracking.model_name)
+    champion = mlflow_tracking.registry().champion()
     if champion is None:
         return _not_measured("no champion yet: nothing to compare with (train one with full_pipeline)")
     data_version = champion.tags.get("data_version", "")

@@ -2,18 +2,16 @@
 
 from pathlib import Path
 
-import mlflow
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, TableColumn, TableRecord, TableSchema, asset
 
-from llmops.chat_model import GenerationSettings, load_chat_model
-from llmops.evaluation_report import METRIC_DIRECTIONS, EvalSettings, evaluate_systems, log_evaluation
-from llmops.pii import Scrubber
-from llmops.pii_probe import build_leak_probe
-from llmops.promoted_model import current_champion
-from llmops.sft_dataset import load_split
-from orchestration.config import EvalConfig, default_allow_list, to_settings
-from orchestration.resources import MlflowResource, ModelStoreResource
+from llmops.train.chat_model import GenerationSettings, load_chat_model
+from llmops.evaluation.metrics import METRIC_DIRECTIONS
+from llmops.evaluation.report import EvalSettings, evaluate_systems, log_evaluation
+from llmops.pii.probe import build_leak_probe
+from llmops.train.sft_dataset import load_split
+from orchestration.config import EvalConfig, to_settings
+from orchestration.resources import MlflowResource, ModelStoreResource, ScrubberResource
 from orchestration.k8s import k8s_op_tags
 
 
@@ -23,12 +21,13 @@ def evaluation_report(
     config: EvalConfig,
     mlflow_tracking: MlflowResource,
     model_store: ModelStoreResource,
+    scrubber: ScrubberResource,
     lora_adapter: dict,
     raw_documents: pd.DataFrame,
 ) -> Output[dict]:
     """ROUGE-L, BLEU, token F1, exact match (short answers), perplexity and PII leaks for each system,
     same prompts and decoding. The leak probe asks for personal data that only the raw documents hold."""
-    client = mlflow_tracking.client()
+    registry = mlflow_tracking.registry()
     spec, cache = model_store.spec(), model_store.cache
     settings = to_settings(config, EvalSettings)
     generation = GenerationSettings(max_new_tokens=settings.max_new_tokens)
@@ -36,12 +35,11 @@ def evaluation_report(
         "base": lambda: load_chat_model(spec, cache, generation=generation),
         "candidate": lambda: load_chat_model(spec, cache, Path(lora_adapter["adapter_dir"]), generation),
     }
-    champion = current_champion(client, mlflow_tracking.model_name)
+    champion = registry.champion()
     if champion is not None:
-        uri = f"models:/{mlflow_tracking.model_name}/{champion.version}"
-        systems["champion"] = lambda: mlflow.pyfunc.load_model(uri).unwrap_python_model().chat
+        systems["champion"] = lambda: registry.load(champion.version).unwrap_python_model().chat
     probe = build_leak_probe(list(zip(raw_documents["title"], raw_documents["text"])),
-                             Scrubber.with_allow_list(default_allow_list()), settings.probe_questions, settings.seed)
+                             scrubber.scrubber(), settings.probe_questions, settings.seed)
     report = evaluate_systems(systems, list(load_split(Path(lora_adapter["dataset_path"]), "test")), settings, probe)
     log_evaluation(report, lora_adapter["run_id"])
     columns = [TableColumn("system", "string")] + [TableColumn(name, "float") for name in METRIC_DIRECTIONS]

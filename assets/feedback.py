@@ -4,23 +4,21 @@ from dataclasses import asdict
 
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
-from llmops.feedback import FeedbackStore, correction_pairs
-from llmops.pii import Scrubber
-from orchestration.config import default_allow_list
-from orchestration.resources import PathsResource
+from llmops.monitor.feedback import FeedbackStore, correction_pairs
+from orchestration.resources import PathsResource, ScrubberResource
 
 
 @asset(group_name="training", kinds={"python"})
-def feedback(context: AssetExecutionContext, paths: PathsResource) -> Output[list[dict]]:
+def feedback(context: AssetExecutionContext, paths: PathsResource, scrubber: ScrubberResource) -> Output[list[dict]]:
     """User corrections as training pairs for the next `sft_dataset` (scrubbed again with the corpus
-    allow-list), with the rating counts the regression check also watches."""
+    run's scrub configuration), with the rating counts the regression check also watches."""
     store = FeedbackStore(paths.feedback_path())
     read = store.read()
     for number, reason in read.bad_lines:
         context.log.warning(f"{store.path}:{number} skipped: {reason}")
     corrected = [r for r in read.records if r.correction and r.correction.strip()]
-    scrubber = Scrubber.with_allow_list(default_allow_list()) if corrected else None
-    pairs = correction_pairs(corrected, lambda texts: [r.text for r in scrubber.scrub_many(texts)])
+    scrub = scrubber.scrubber().scrub_many if corrected else None
+    pairs = correction_pairs(corrected, lambda texts: [r.text for r in scrub(texts)])
     negative = sum(1 for r in read.records if r.rating < 0)
     return Output(
         [asdict(pair) for pair in pairs],

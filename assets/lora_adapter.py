@@ -5,7 +5,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
-from llmops.lora_adapter import TrainSettings, train_lora, training_key
+from llmops.train.lora_adapter import TrainSettings, train_lora, training_key
 from orchestration.config import TrainConfig, to_settings
 from orchestration.resources import MlflowResource, ModelStoreResource, PathsResource
 from orchestration.k8s import k8s_op_tags

@@ -3,7 +3,7 @@
 from dagster import AssetExecutionContext, Config, MetadataValue, Output, asset
 from pydantic import Field
 
-from llmops.model_export import GGUF_DTYPES, export_version
+from llmops.registry.export import GGUF_DTYPES, export_version
 from orchestration.resources import MlflowResource, PathsResource
 
 
@@ -17,7 +17,7 @@ def model_export(context: AssetExecutionContext, config: ModelExportConfig, mlfl
                  paths: PathsResource) -> Output[dict]:
     """Merged model for other runtimes: a transformers folder and a llama.cpp GGUF file. Not part of
     `full_pipeline` (it writes ~1 GB per version); run the `export_model` job when someone needs it."""
-    result = export_version(mlflow_tracking.client(), mlflow_tracking.model_name, config.version,
+    result = export_version(mlflow_tracking.registry(), config.version,
                             paths.stage_dir("exports"), config.gguf_dtype)
     context.log.info(f"exported {result.model_name} v{result.version} to {result.merged_dir} and {result.gguf_path}")
     metadata = result.as_metadata()

@@ -2,7 +2,7 @@
 
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
-from llmops.promoted_model import PromotionPolicy, decide, register_and_decide
+from llmops.registry.promotion import PromotionPolicy, decide, log_promotion, register_and_decide
 from orchestration.config import PromotionConfig, to_settings
 from orchestration.resources import MlflowResource
 from orchestration.k8s import k8s_op_tags
@@ -18,16 +18,16 @@ def promoted_model(
 ) -> Output[dict]:
     """Registers the candidate; moves `champion` only when it beats the current champion (or the base
     model, before the first promotion) on the primary metric. The reason is tagged on the version."""
-    client = mlflow_tracking.client()
-    decision = decide(evaluation_report["metrics"], to_settings(config, PromotionPolicy))
+    registry, policy = mlflow_tracking.registry(), to_settings(config, PromotionPolicy)
+    decision = decide(evaluation_report["metrics"], policy)
     outcome = register_and_decide(
-        client,
-        mlflow_tracking.model_name,
+        registry,
         evaluation_report["model_uri"],
         decision,
         tags={"dagster_run_id": context.run_id, "data_version": evaluation_report["data_version"],
               "index_table": vector_index["table"], "index_version": str(vector_index["version"])},
     )
+    promotion_run = log_promotion(outcome, policy, evaluation_report["run_id"])
     context.log.info(f"{'PROMOTED' if decision.promote else 'REJECTED'}: {decision.reason}")
     return Output(
         outcome,
@@ -36,6 +36,7 @@ def promoted_model(
             "reason": decision.reason,
             "model_version": outcome["version"],
             "champion_version": outcome["champion"] if outcome["champion"] is not None else -1,
-            "registry_uri": MetadataValue.text(f"models:/{mlflow_tracking.model_name}@champion"),
+            "registry_uri": MetadataValue.text(registry.alias_uri()),
+            "mlflow_run_id": promotion_run,
         },
     )

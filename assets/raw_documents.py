@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
-from llmops.raw_documents import read_documents, write_quarantine
+from llmops.ingest.raw_documents import read_documents, write_quarantine
 from orchestration.resources import PathsResource
 from orchestration.k8s import k8s_op_tags
 

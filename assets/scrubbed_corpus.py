@@ -3,10 +3,9 @@
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, MetadataValue, Output, asset, asset_check
 
-from llmops.pii import Scrubber
-from llmops.scrubbed_corpus import QualityReport, scrub_documents, split_failing, validate_scrubbed_corpus
-from orchestration.config import ScrubConfig
-from orchestration.resources import PathsResource
+from llmops.pii.scrubbed_corpus import QualityReport, scrub_documents, split_failing, validate_scrubbed_corpus
+from orchestration.config import ScrubbedCorpusConfig
+from orchestration.resources import PathsResource, ScrubberResource
 from orchestration.k8s import k8s_op_tags
 
 
@@ -22,15 +21,12 @@ def _report_metadata(report: QualityReport) -> dict:
 
 @asset(group_name="ingestion", kinds={"presidio", "pandas"}, op_tags=k8s_op_tags("scrubbed_corpus"))
 def scrubbed_corpus(
-    context: AssetExecutionContext, config: ScrubConfig, paths: PathsResource, raw_documents: pd.DataFrame
+    context: AssetExecutionContext, config: ScrubbedCorpusConfig, paths: PathsResource, scrubber: ScrubberResource,
+    raw_documents: pd.DataFrame,
 ) -> Output[pd.DataFrame]:
     """Raw documents with personal data replaced (Presidio + custom recognizers); rows failing the
     data-quality suite are quarantined with their reasons, not passed downstream."""
-    scrubber = Scrubber.with_allow_list(
-        config.allow_list, operator=config.operator, score_threshold=config.score_threshold,
-        entities=config.entities, deny_list=config.deny_list,
-    )
-    scrubbed, totals = scrub_documents(raw_documents, scrubber)
+    scrubbed, totals = scrub_documents(raw_documents, scrubber.scrubber())
     report = validate_scrubbed_corpus(scrubbed)
     quarantined = pd.DataFrame()
     if config.quarantine_failing_rows and not report.success:
@@ -45,7 +41,7 @@ def scrubbed_corpus(
             "quarantined_rows": len(quarantined),
             "entities_removed": int(sum(totals.values())),
             "entity_counts": MetadataValue.json(dict(sorted(totals.items()))),
-            "operator": config.operator,
+            "operator": scrubber.operator,
             **_report_metadata(report),
         },
     )

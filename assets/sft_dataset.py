@@ -3,8 +3,8 @@
 import pandas as pd
 from dagster import AssetExecutionContext, DataVersion, MetadataValue, Output, asset
 
-from llmops.drift_report import save_reference_corpus
-from llmops.sft_dataset import Pair, SFTSettings, build_examples, save_dataset
+from llmops.monitor.drift import save_reference_corpus
+from llmops.train.sft_dataset import Pair, SFTSettings, build_examples, save_dataset
 from orchestration.config import SFTDatasetConfig, to_settings
 from orchestration.resources import PathsResource
 from orchestration.k8s import k8s_op_tags

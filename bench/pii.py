@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from llmops import settings as _settings  # noqa: E402,F401  (offline switches before Presidio)
-from llmops.pii import Scrubber  # noqa: E402
+from llmops.pii.scrubber import Scrubber  # noqa: E402
 
 EVAL_SET = REPO / "tests" / "data" / "pii_eval.jsonl"
 TARGET_OVERALL, TARGET_PER_TYPE, TARGET_RETENTION, TARGET_SPEEDUP = 0.98, 0.95, 0.97, 2.0

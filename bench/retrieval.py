@@ -1,6 +1,6 @@
 """Retrieval latency and recall: the ANN-indexed LanceDB table vs exact brute force, same run.
 
-The corpus is generated (``llmops.sample_corpus``), chunked like the ``vector_index`` asset and
+The corpus is generated (``llmops.sample.corpus``), chunked like the ``vector_index`` asset and
 embedded with the real all-MiniLM-L6-v2; vectors are cached under ``.llmops/bench/`` in shards,
 so an interrupted first run resumes and reruns skip embedding. Duplicate chunk texts are dropped
 (templated documents repeat paragraphs) so ties do not blur recall. Queries are chunks of a
@@ -27,9 +27,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from llmops import settings as _settings  # noqa: E402,F401  (offline switches before the model loads)
-from llmops.raw_documents import read_documents  # noqa: E402
-from llmops.sample_corpus import generate_corpus  # noqa: E402
-from llmops.vector_index import Embedder, IndexSettings, build_chunks  # noqa: E402
+from llmops.ingest.raw_documents import read_documents  # noqa: E402
+from llmops.sample.corpus import generate_corpus  # noqa: E402
+from llmops.retrieval.index import Embedder, IndexSettings, build_chunks  # noqa: E402
 
 CACHE = REPO / ".llmops" / "bench" / "retrieval"
 SHARD = 5_000
@@ -124,7 +124,7 @@ def main() -> int:
     queries = queries[~queries["text"].isin(indexed)].iloc[: args.queries].reset_index(drop=True)
     query_vectors = cached_vectors(queries, embedder, "queries")
 
-    from llmops.vector_index import Retriever, SearchSettings, build_index
+    from llmops.retrieval.index import Retriever, SearchSettings, build_index
 
     settings = IndexSettings(chunk_chars=CHUNKING.chunk_chars, overlap_chars=CHUNKING.overlap_chars, ann_min_rows=0)
     documents = corpus.drop(columns="doc_id").rename(columns={"chunk_id": "doc_id"})  # one document per chunk

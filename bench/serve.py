@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from llmops import settings as _settings  # noqa: E402,F401  (offline environment)
-from llmops.base_model import PRECISIONS  # noqa: E402
+from llmops.train.base_model import PRECISIONS  # noqa: E402
 
 QUESTIONS = [
     "Explain the vacation policy in detail, step by step.",
@@ -64,14 +64,15 @@ def setup(home: Path) -> str:
     import torch
     from peft import LoraConfig, get_peft_model
 
-    from llmops.api_keys import KeyStore, default_keys_path
-    from llmops.base_model import BaseModelSpec, load_base_model
-    from llmops.chat_model import AdapterChatPyfunc
-    from llmops.lora_adapter import MODEL_REQUIREMENTS
-    from llmops.raw_documents import read_documents
+    from llmops.ops.api_keys import KeyStore, default_keys_path
+    from llmops.train.base_model import BaseModelSpec, load_base_model
+    from llmops.train.chat_model import AdapterChatPyfunc
+    from llmops.train.lora_adapter import MODEL_REQUIREMENTS
+    from llmops.ingest.raw_documents import read_documents
     from llmops.settings import Settings
-    from llmops.tracking import configure_mlflow
-    from llmops.vector_index import Embedder, build_index
+    from llmops.registry.tracking import configure_mlflow
+    from llmops.retrieval.index import Embedder, build_index
+    from llmops.registry.models import CHAMPION, ModelRegistry
 
     settings = Settings.from_env()
     configure_mlflow(settings.mlflow_tracking_uri, "bench")
@@ -84,8 +85,8 @@ def setup(home: Path) -> str:
     with mlflow.start_run():
         info = mlflow.pyfunc.log_model(name="model", python_model=AdapterChatPyfunc(), model_config=config,
                                        artifacts={"adapter": str(home / "adapter")}, pip_requirements=MODEL_REQUIREMENTS)
-    version = mlflow.register_model(info.model_uri, MODEL_NAME).version
-    mlflow.MlflowClient().set_registered_model_alias(MODEL_NAME, "champion", version)
+    registry = ModelRegistry.at(settings.mlflow_tracking_uri, MODEL_NAME)
+    registry.point(CHAMPION, registry.register(info.model_uri))
     frames = [read_documents(REPO / "data" / "sample" / part).to_frame() for part in ("faq", "policies", "manuals")]
     import pandas as pd
 
@@ -188,14 +189,16 @@ def bench_naive(clients: int, per_client: int, max_tokens: int, precision: str) 
     import mlflow
     import torch
 
-    from llmops.chat_backends import in_precision
-    from llmops.serving import Answerer
+    from llmops.serving.backends import in_precision
+    from llmops.serving.answerer import Answerer
     from llmops.settings import Settings
-    from llmops.vector_index import Embedder, Retriever
+    from llmops.registry.models import ModelRegistry
+    from llmops.retrieval.index import Embedder, Retriever
 
     settings = Settings.from_env()
     mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
-    pyfunc = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion").unwrap_python_model()
+    registry = ModelRegistry.at(settings.mlflow_tracking_uri, MODEL_NAME)
+    pyfunc = registry.load(registry.champion().version).unwrap_python_model()
     chat = in_precision(pyfunc.chat, precision)  # the server's weights
     answerer = Answerer(chat, Retriever(settings.lancedb_uri, Embedder()), MODEL_NAME, pyfunc.system_prompt)
     lock = threading.Lock()

@@ -21,15 +21,17 @@ from pathlib import Path
 import pandas as pd
 from fastapi.testclient import TestClient
 
-from llmops.api_keys import KeyStore
-from llmops.audit_log import AuditLog
-from llmops.base_model import BaseModelSpec
-from llmops.chat_model import load_chat_model
-from llmops.pii import Scrubber
-from llmops.serving import Answerer, ScrubbedStream, ServerConfig, create_app
+from llmops.ops.api_keys import KeyStore
+from llmops.ops.audit_log import AuditLog
+from llmops.train.base_model import BaseModelSpec
+from llmops.train.chat_model import load_chat_model
+from llmops.pii.scrubber import Scrubber
+from llmops.serving.answerer import Answerer, ScrubbedStream
+from llmops.serving.app import create_app
+from llmops.serving.state import ServerConfig
 from llmops.settings import Settings
-from llmops.vector_index import Embedder, Retriever, build_index
-from orchestration.config import default_allow_list
+from llmops.retrieval.index import Embedder, Retriever, build_index
+from llmops.pii.config import pipeline_config
 
 QUESTION = "Hi, I am Priya Raman (priya.raman@example.com). How do I reset the Aura thermostat after error E14?"
 ANSWER = ("Thanks Priya. Hold the dial for 12 seconds until the ring flashes amber. If error E14 stays, the "
@@ -58,7 +60,7 @@ def main(n: int = 200) -> None:
     corpus = pd.DataFrame([{"doc_id": f"d{i}", "doc_type": "faq", "title": f"FAQ {i}", "source": f"faq/{i}.md",
                             "text": f"Error E1{i % 10}: reseat cable {i}. " * 20} for i in range(200)])
     build_index(corpus, str(root / "lance"), Embedder())
-    scrubber = Scrubber.with_allow_list(default_allow_list())
+    scrubber = Scrubber(pipeline_config())
     chat = load_chat_model(BaseModelSpec(), Settings.from_env().model_cache)
     answerer = Answerer(chat, Retriever(str(root / "lance"), Embedder()), "bench:1", "You are helpful.", scrubber)
     keys = KeyStore(root / "keys.json")

@@ -6,10 +6,10 @@ whole train split, as the pipeline does), same LoRA recipe, batch size and step 
 own child process so its peak memory is its own:
 
 - ``plain-fp32``: a hand-written loop (peft model, AdamW, linear warmup schedule, right padding);
-- ``trl-fp32``: ``llmops.lora_adapter.train_lora`` (trl SFTTrainer), fp32 — target ≥ 0.9× plain;
+- ``trl-fp32``: ``llmops.train.lora_adapter.train_lora`` (trl SFTTrainer), fp32 — target ≥ 0.9× plain;
 - ``trl-bf16``: the same in bf16 (frozen base in bf16, LoRA weights fp32);
 - ``trl-bf16-packed``: bf16 plus best-fit-decreasing packing into ``[batch, max_length]`` rows
-  (``llmops.lora_adapter.SFTCollator``: position ids restart at each packed example and
+  (``llmops.train.lora_adapter.SFTCollator``: position ids restart at each packed example and
   transformers builds a block-diagonal mask per row, so packed examples do not attend to each
   other) — target ≥ 2× effective tokens/s of trl-fp32.
 
@@ -49,15 +49,15 @@ def build_dataset(work: Path, examples: int) -> tuple[Path, Path]:
     cut, so on the same tokens; packing fills its rows from the whole split, as the pipeline does."""
     from datasets import load_from_disk
 
-    from llmops.lora_adapter import TrainSettings
-    from llmops.pii import Scrubber
-    from llmops.raw_documents import read_documents
-    from llmops.scrubbed_corpus import scrub_documents
-    from llmops.sft_dataset import build_examples, save_dataset
-    from orchestration.config import default_allow_list
+    from llmops.train.lora_adapter import TrainSettings
+    from llmops.pii.scrubber import Scrubber
+    from llmops.ingest.raw_documents import read_documents
+    from llmops.pii.scrubbed_corpus import scrub_documents
+    from llmops.train.sft_dataset import build_examples, save_dataset
+    from llmops.pii.config import pipeline_config
 
     corpus, _ = scrub_documents(read_documents(REPO / "data" / "sample").to_frame(),
-                                Scrubber.with_allow_list(default_allow_list()))
+                                Scrubber(pipeline_config()))
     save_dataset(build_examples(corpus), work / "full")
     data = load_from_disk(str(work / "full"))
     data["train"] = data["train"].shuffle(seed=TrainSettings().seed).select(range(min(examples, len(data["train"]))))
@@ -72,10 +72,10 @@ def _peak_rss_mb() -> int:
 
 
 def run_trl(dataset: Path, precision: str, packing: bool, steps: int, work: Path) -> dict:
-    from llmops.base_model import BaseModelSpec
-    from llmops.lora_adapter import TrainSettings, train_lora
+    from llmops.train.base_model import BaseModelSpec
+    from llmops.train.lora_adapter import TrainSettings, train_lora
     from llmops.settings import Settings
-    from llmops.tracking import configure_mlflow
+    from llmops.registry.tracking import configure_mlflow
 
     configure_mlflow(f"sqlite:///{work}/mlflow-{os.getpid()}.db", "bench", str(work / "artifacts"))
     settings = TrainSettings(max_steps=steps, logging_steps=steps, precision=precision, packing=packing, save_steps=0)
@@ -116,8 +116,8 @@ def run_plain(dataset: Path, steps: int) -> dict:
     from peft import LoraConfig, get_peft_model
     from transformers import get_linear_schedule_with_warmup
 
-    from llmops.base_model import BaseModelSpec, load_base_model
-    from llmops.lora_adapter import TrainSettings
+    from llmops.train.base_model import BaseModelSpec, load_base_model
+    from llmops.train.lora_adapter import TrainSettings
     from llmops.settings import Settings
 
     settings = TrainSettings(max_steps=steps)
@@ -184,7 +184,7 @@ def main() -> None:
                else run_trl(Path(dataset), precision, packing, args.steps, Path(work)))
         print(json.dumps({**row, "peak_rss_mb": _peak_rss_mb()}))
         return
-    from llmops.lora_adapter import TrainSettings
+    from llmops.train.lora_adapter import TrainSettings
 
     rows: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:

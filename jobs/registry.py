@@ -3,7 +3,7 @@
 from dagster import Config, OpExecutionContext, job, op
 from pydantic import Field
 
-from llmops.promoted_model import promote_version, rollback
+from llmops.registry.promotion import promote_version, rollback
 from orchestration.resources import MlflowResource
 
 
@@ -18,14 +18,14 @@ class RollbackConfig(Config):
 
 @op
 def promote_champion(context: OpExecutionContext, config: PromoteVersionConfig, mlflow_tracking: MlflowResource) -> dict:
-    outcome = promote_version(mlflow_tracking.client(), mlflow_tracking.model_name, config.version, config.reason)
+    outcome = promote_version(mlflow_tracking.registry(), config.version, config.reason)
     context.log.info(f"champion is now v{outcome['champion']} (previous: v{outcome['previous']})")
     return outcome
 
 
 @op
 def rollback_to_previous(context: OpExecutionContext, config: RollbackConfig, mlflow_tracking: MlflowResource) -> dict:
-    outcome = rollback(mlflow_tracking.client(), mlflow_tracking.model_name, config.reason)
+    outcome = rollback(mlflow_tracking.registry(), config.reason)
     context.log.info(f"champion is now v{outcome['champion']}; v{outcome['rolled_back']} rolled back")
     return outcome
 

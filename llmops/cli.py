@@ -9,14 +9,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from llmops.api_keys import ROLES
-from llmops.audit_log import DEFAULT_RETENTION_DAYS
-from llmops.base_model import PRECISIONS
+from llmops.ops.api_keys import ROLES
+from llmops.ops.audit_log import DEFAULT_RETENTION_DAYS
+from llmops.train.base_model import PRECISIONS
 from llmops.settings import Settings
 
 
 def _generate_corpus(args: argparse.Namespace) -> int:
-    from llmops.sample_corpus import generate_corpus, write_manifest
+    from llmops.sample.catalog import write_manifest
+    from llmops.sample.corpus import generate_corpus
 
     manifest = generate_corpus(Path(args.out), n_docs=args.docs, seed=args.seed)
     if args.manifest:
@@ -27,7 +28,8 @@ def _generate_corpus(args: argparse.Namespace) -> int:
 
 def _scrub(args: argparse.Namespace) -> int:
     """JSON lines in, the same lines with ``text`` scrubbed out; bad lines go to a rejects file."""
-    from llmops.pii import Scrubber, ScrubberConfig
+    from llmops.pii.config import pipeline_config
+    from llmops.pii.scrubber import Scrubber
 
     rows: list[dict] = []
     rejects: list[dict] = []
@@ -44,7 +46,10 @@ def _scrub(args: argparse.Namespace) -> int:
                 rejects.append({"line": number, "reason": "missing string field 'text'", "content": line.rstrip("\n")})
                 continue
             rows.append(row)
-    scrubber = Scrubber(ScrubberConfig(operator=args.operator, encryption_key=args.key))
+    # the pipeline's configuration (shipped allow-list unless --allow-list names another), so the
+    # command scrubs a text exactly as the scrubbed_corpus asset does
+    allow_list = Path(args.allow_list) if args.allow_list else None
+    scrubber = Scrubber(pipeline_config(allow_list, operator=args.operator, encryption_key=args.key))
     results = scrubber.scrub_many([row["text"] for row in rows])
     totals: Counter[str] = Counter()
     with open(args.output, "w", encoding="utf-8") as out:
@@ -65,17 +70,21 @@ def _scrub(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from llmops.audit_log import AuditLog
-    from llmops.feedback import FeedbackStore
-    from llmops.pii import Scrubber, read_allow_list
-    from llmops.serving import Limits, ServerConfig, create_app, load_served_models
+    from llmops.ops.audit_log import AuditLog
+    from llmops.monitor.feedback import FeedbackStore
+    from llmops.pii.config import pipeline_config
+    from llmops.pii.scrubber import Scrubber
+    from llmops.serving.app import create_app
+    from llmops.serving.models import load_served_models
+    from llmops.serving.schemas import Limits
+    from llmops.serving.state import ServerConfig
 
     settings = Settings.from_env()
     keys = _key_store(args)
     if not keys.keys():
         print(f"warning: no API keys in {keys.path} or $LLMOPS_API_KEYS: every API call will get 401; "
               "create one with `llmops keys create --role reader`", file=sys.stderr)
-    scrubber = Scrubber.with_allow_list(read_allow_list(Path(args.allow_list)))
+    scrubber = Scrubber(pipeline_config(Path(args.allow_list) if args.allow_list else None))
     served = load_served_models(args.model_name or settings.model_name, settings.mlflow_tracking_uri, settings.lancedb_uri,
                                 args.table, scrubber, args.canary_share, args.backend, args.precision)
     config = ServerConfig(
@@ -88,13 +97,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _audit_path(args: argparse.Namespace, settings: Settings) -> Path:
-    from llmops.audit_log import default_audit_path
+    from llmops.ops.audit_log import default_audit_path
 
     return Path(args.audit_log) if args.audit_log else default_audit_path(settings.home)
 
 
 def _key_store(args: argparse.Namespace):
-    from llmops.api_keys import KeyStore, default_keys_path
+    from llmops.ops.api_keys import KeyStore, default_keys_path
 
     return KeyStore.from_env(Path(args.keys_file) if args.keys_file else default_keys_path(Settings.from_env().home))
 
@@ -128,7 +137,7 @@ def _keys_revoke(args: argparse.Namespace) -> int:
 def _audit_show(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from llmops.audit_log import AuditLog, parse_since
+    from llmops.ops.audit_log import AuditLog, parse_since
 
     log = AuditLog(_audit_path(args, Settings.from_env()))
     for r in log.records(parse_since(args.since) if args.since else None, args.key, args.limit):
@@ -137,51 +146,51 @@ def _audit_show(args: argparse.Namespace) -> int:
 
 
 def _audit_prune(args: argparse.Namespace) -> int:
-    from llmops.audit_log import AuditLog
+    from llmops.ops.audit_log import AuditLog
 
     log = AuditLog(_audit_path(args, Settings.from_env()), args.retention_days)
     print(f"pruned {log.prune()} records older than {args.retention_days:g} days from {log.path}")
     return 0
 
 
-def _registry():
-    from mlflow.tracking import MlflowClient
+def _registry(model_name: str | None = None):
+    from llmops.registry.models import ModelRegistry
 
     settings = Settings.from_env()
-    return settings, MlflowClient(tracking_uri=settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
+    return settings, ModelRegistry.at(settings.mlflow_tracking_uri, model_name or settings.model_name)
 
 
 def _promote(args: argparse.Namespace) -> int:
-    from llmops.promoted_model import promote_version
+    from llmops.registry.promotion import promote_version
 
-    settings, registry = _registry()
-    outcome = promote_version(registry, args.model_name or settings.model_name, args.version, args.reason)
+    _, registry = _registry(args.model_name)
+    outcome = promote_version(registry, args.version, args.reason)
     print(f"champion is now v{outcome['champion']} (previous: v{outcome['previous']})")
     return 0
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    from llmops.promoted_model import rollback
+    from llmops.registry.promotion import rollback
 
-    settings, registry = _registry()
-    outcome = rollback(registry, args.model_name or settings.model_name, args.reason)
+    _, registry = _registry(args.model_name)
+    outcome = rollback(registry, args.reason)
     print(f"rolled back: champion is now v{outcome['champion']}, v{outcome['rolled_back']} tagged rolled_back")
     return 0
 
 
 def _summary(args: argparse.Namespace) -> int:
     """Where to look after a pipeline run: registry state, UIs and how to call the served model."""
-    from llmops.promoted_model import CHAMPION, PREVIOUS, aliased_version
+    from llmops.registry.models import ALIASES
 
     settings, registry = _registry()
-    versions = registry.search_model_versions(f"name='{settings.model_name}'")
+    versions = registry.versions()
     aliases: dict[str, list[str]] = {}
-    for alias in (CHAMPION, PREVIOUS):
-        holder = aliased_version(registry, settings.model_name, alias) if versions else None
+    for alias in ALIASES:
+        holder = registry.aliased(alias) if versions else None
         if holder is not None:
             aliases.setdefault(holder.version, []).append(alias)
     print(f"\nModel registry ({settings.mlflow_tracking_uri}): {settings.model_name}")
-    for version in sorted(versions, key=lambda v: int(v.version)):
+    for version in versions:
         marks = ", ".join(aliases.get(version.version, []))
         print(f"  v{version.version} {version.tags.get('promotion_decision', '?'):9} "
               f"{('[' + marks + '] ') if marks else ''}{version.tags.get('promotion_reason', '')}")
@@ -199,7 +208,7 @@ Where to look:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from llmops.backup import Stores, backup
+    from llmops.ops.backup import Stores, backup
 
     manifest = backup(Path(args.dir), Stores.from_env())
     for item in manifest["items"]:
@@ -211,7 +220,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from llmops.backup import Stores, restore
+    from llmops.ops.backup import Stores, restore
 
     manifest = restore(Path(args.dir), Stores.from_env(), force=args.force)
     print(f"restored the backup of {manifest['created']}: {', '.join(i['name'] for i in manifest['items'])}")
@@ -235,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     scrub.add_argument("--operator", default="placeholder", choices=["placeholder", "mask", "hash", "encrypt"])
     scrub.add_argument("--key", help="encryption key (16/24/32 characters) for --operator encrypt")
     scrub.add_argument("--rejects", help="where bad lines go (default OUTPUT.rejects.jsonl)")
+    scrub.add_argument("--allow-list",
+                       help="file of regexes never treated as PII, one per line (default $LLMOPS_ALLOW_LIST or the "
+                            "shipped llmops/pii/allow_list.txt, as the pipeline uses)")
     scrub.set_defaults(func=_scrub)
 
     serve = commands.add_parser("serve", help="serve the registry's champion over an OpenAI-compatible API")
@@ -242,8 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--model-name", help="registered model name (default $LLMOPS_MODEL_NAME)")
     serve.add_argument("--table", default="corpus_chunks", help="LanceDB table to retrieve from")
-    serve.add_argument("--allow-list", default=os.environ.get("LLMOPS_ALLOW_LIST", "orchestration/scrub_allow_list.txt"),
-                       help="regexes of terms never scrubbed from answers (brand and product names)")
+    serve.add_argument("--allow-list",
+                       help="file of regexes never scrubbed from answers (brand and product names; "
+                            "default $LLMOPS_ALLOW_LIST or the shipped llmops/pii/allow_list.txt)")
     serve.add_argument("--keys-file", help="API key file (default $LLMOPS_API_KEYS_FILE or $LLMOPS_HOME/api_keys.json)")
     serve.add_argument("--audit-log", help="audit JSON lines (default $LLMOPS_AUDIT_PATH or $LLMOPS_HOME/audit/audit.jsonl)")
     serve.add_argument("--audit-retention-days", type=float, default=DEFAULT_RETENTION_DAYS,

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from pathlib import Path
 
 from dagster import Config
 from pydantic import Field
 
-from llmops.automation import RegressionPolicy
-from llmops.drift_report import DriftSettings
-from llmops.evaluation_report import EvalSettings
-from llmops.lora_adapter import TrainSettings
-from llmops.pii import read_allow_list
-from llmops.promoted_model import PromotionPolicy
-from llmops.sft_dataset import SFTSettings
-from llmops.vector_index import IndexSettings
+from llmops.monitor.automation import RegressionPolicy
+from llmops.monitor.drift import DriftSettings
+from llmops.evaluation.report import EvalSettings
+from llmops.train.lora_adapter import TrainSettings
+from llmops.registry.promotion import PromotionPolicy
+from llmops.train.sft_dataset import SFTSettings
+from llmops.retrieval.index import IndexSettings
 
-ALLOW_LIST_FILE = Path(__file__).with_name("scrub_allow_list.txt")
 _TRAIN, _SFT, _EVAL, _INDEX, _PROMO = TrainSettings(), SFTSettings(), EvalSettings(), IndexSettings(), PromotionPolicy()
-
-
-def default_allow_list() -> list[str]:
-    """Regexes from ``scrub_allow_list.txt`` (committed configuration; ``#`` starts a comment)."""
-    return read_allow_list(ALLOW_LIST_FILE)
 
 
 def to_settings(config: Config, cls: type):
@@ -33,13 +25,9 @@ def to_settings(config: Config, cls: type):
                   for f in fields(cls) if f.name in values})
 
 
-class ScrubConfig(Config):
-    operator: str = Field("placeholder", description="placeholder | mask | hash | encrypt")
-    score_threshold: float = Field(0.4, description="minimum recognizer score to treat a span as PII")
-    entities: list[str] | None = Field(None, description="entity types to remove (default: all supported)")
-    allow_list: list[str] = Field(default_allow_list(),
-                                  description="regexes for terms never treated as PII (brand and product names)")
-    deny_list: list[str] = Field([], description="terms always treated as PII")
+class ScrubbedCorpusConfig(Config):
+    """What scrubbing removes is the run's `scrubber` resource (shared with every asset that scrubs)."""
+
     quarantine_failing_rows: bool = Field(True, description="move rows that fail the quality gate to quarantine")
 
 

@@ -18,11 +18,11 @@ from assets.scrubbed_corpus import scrubbed_corpus, scrubbed_corpus_quality
 from assets.sft_dataset import sft_dataset
 from assets.vector_index import vector_index
 from jobs import evaluate_champion, export_model, full_pipeline, ingest_new_data, promote_model_version, rollback_champion
-from llmops.automation import AutomationSettings
-from llmops.at_rest import KEY_ENV as AT_REST_KEY_ENV
+from llmops.monitor.automation import AutomationSettings
+from llmops.ops.at_rest import KEY_ENV as AT_REST_KEY_ENV
 from llmops.settings import Settings
 from orchestration.io_managers import EncryptedFilesystemIOManager
-from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource
+from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource, ScrubberResource
 from sensors import build_automation
 
 
@@ -31,9 +31,11 @@ def build_resources(settings: Settings) -> dict:
     return {
         "paths": PathsResource(raw_dir=os.environ.get("LLMOPS_RAW_DIR", "data/sample"), home=str(settings.home),
                                feedback_file=str(settings.feedback_path)),
-        "mlflow_tracking": MlflowResource(tracking_uri=settings.mlflow_tracking_uri, model_name=settings.model_name),
+        "mlflow_tracking": MlflowResource(tracking_uri=settings.mlflow_tracking_uri, model_name=settings.model_name,
+                                          artifact_root=settings.mlflow_artifact_root),
         "lancedb": LanceDBResource(uri=settings.lancedb_uri),
         "model_store": ModelStoreResource(cache_dir=str(settings.model_cache)),
+        "scrubber": ScrubberResource(),
         # asset outputs (raw and scrubbed corpus included) encrypted on disk when a key is configured
         **({"io_manager": EncryptedFilesystemIOManager.from_env()} if os.environ.get(AT_REST_KEY_ENV) else {}),
     }

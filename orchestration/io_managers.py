@@ -13,7 +13,7 @@ from dagster import ConfigurableIOManagerFactory, EnvVar, InitResourceContext, I
 from pydantic import Field
 from upath import UPath
 
-from llmops.at_rest import KEY_ENV, Cipher, read_bytes
+from llmops.ops.at_rest import KEY_ENV, Cipher, read_bytes
 
 
 class _EncryptedPickleIOManager(UPathIOManager):

@@ -6,9 +6,15 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 from mlflow.tracking import MlflowClient
+from pydantic import Field
 
-from llmops.base_model import BaseModelSpec
-from llmops.tracking import configure_mlflow
+from llmops.train.base_model import BaseModelSpec
+from llmops.pii.config import ScrubberConfig, pipeline_config
+from llmops.pii.scrubber import Scrubber
+from llmops.registry.models import ModelRegistry
+from llmops.registry.tracking import configure_mlflow
+
+_SCRUB = pipeline_config()
 
 
 class PathsResource(ConfigurableResource):
@@ -33,13 +39,21 @@ class MlflowResource(ConfigurableResource):
     tracking_uri: str
     experiment: str = "llmops"
     model_name: str = "enterprise-assistant"
+    artifact_root: str | None = Field(None, description="where a new experiment keeps its artifacts "
+                                      "(default: $MLFLOW_ARTIFACT_ROOT or $LLMOPS_HOME/mlflow/artifacts)")
 
     def configure(self) -> str:
-        return configure_mlflow(self.tracking_uri, self.experiment)
+        """Point MLflow at the store and make the project's experiment the active one (every run of
+        the assets lands there); returns its id."""
+        return configure_mlflow(self.tracking_uri, self.experiment, self.artifact_root)
 
     def client(self) -> MlflowClient:
         self.configure()
         return MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri)
+
+    def registry(self) -> ModelRegistry:
+        """The project's registered model (name, aliases, URIs) in this store."""
+        return ModelRegistry(self.client(), self.model_name)
 
 
 class LanceDBResource(ConfigurableResource):
@@ -63,3 +77,24 @@ class ModelStoreResource(ConfigurableResource):
     @property
     def cache(self) -> Path:
         return Path(self.cache_dir)
+
+
+class ScrubberResource(ConfigurableResource):
+    """The one scrub configuration of a run, shared by every asset that scrubs (the corpus, the
+    feedback corrections, the leak probe); defaults are `pipeline_config`'s, as `llmops scrub` uses."""
+
+    operator: str = Field(_SCRUB.operator, description="placeholder | mask | hash | encrypt")
+    score_threshold: float = Field(_SCRUB.score_threshold, description="minimum recognizer score to treat a span as PII")
+    entities: list[str] | None = Field(None, description="entity types to remove (default: all supported)")
+    allow_list: list[str] = Field(_SCRUB.allow_list, description="regexes for terms never treated as PII "
+                                  "(brand and product names; default: $LLMOPS_ALLOW_LIST or llmops/pii/allow_list.txt)")
+    deny_list: list[str] = Field([], description="terms always treated as PII")
+    language: str = Field(_SCRUB.language, description="language of the analyzer")
+
+    def config(self) -> ScrubberConfig:
+        return pipeline_config(operator=self.operator, score_threshold=self.score_threshold, entities=self.entities,
+                               allow_list=list(self.allow_list), deny_list=list(self.deny_list), language=self.language)
+
+    def scrubber(self) -> Scrubber:
+        """A scrubber for this configuration (loads spaCy: build it once per asset)."""
+        return Scrubber(self.config())

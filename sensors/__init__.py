@@ -2,7 +2,7 @@
 
 from dagster import ScheduleDefinition, SensorDefinition
 
-from llmops.automation import AutomationSettings
+from llmops.monitor.automation import AutomationSettings
 from sensors.data import build_drift_sensor, build_new_data_sensor
 from sensors.failures import build_failure_sensor
 from sensors.regression import build_regression_sensor

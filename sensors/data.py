@@ -7,7 +7,7 @@ from dagster import (DefaultSensorStatus, RunRequest, SensorDefinition, SensorEv
                      sensor)
 
 from jobs import ingest_new_data
-from llmops.automation import REASON_TAG, TRIGGER_TAG, detect_new_files, file_hashes
+from llmops.monitor.automation import REASON_TAG, TRIGGER_TAG, detect_new_files, file_hashes
 from orchestration.resources import PathsResource
 from sensors.retrain import build_retrain_sensor
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from dagster import DefaultSensorStatus, RunFailureSensorContext, SensorDefinition, run_failure_sensor
 
-from llmops.automation import TRIGGER_TAG, FailureRecord, report_failure
+from llmops.monitor.automation import TRIGGER_TAG, FailureRecord, report_failure
 from orchestration.resources import PathsResource
 
 FAILURE_LOG = ("automation", "run_failures.jsonl")

@@ -9,7 +9,7 @@ from dagster import (AssetKey, DefaultSensorStatus, EventLogEntry, RunRequest, S
                      SkipReason, asset_sensor)
 
 from jobs import full_pipeline
-from llmops.automation import REASON_TAG, TRIGGER_TAG
+from llmops.monitor.automation import REASON_TAG, TRIGGER_TAG
 
 Figures = Mapping[str, object]
 

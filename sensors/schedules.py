@@ -3,7 +3,7 @@
 from dagster import DefaultScheduleStatus, RunRequest, ScheduleDefinition, ScheduleEvaluationContext, schedule
 
 from jobs import evaluate_champion, full_pipeline
-from llmops.automation import REASON_TAG, TRIGGER_TAG, AutomationSettings
+from llmops.monitor.automation import REASON_TAG, TRIGGER_TAG, AutomationSettings
 
 
 def build_schedules(settings: AutomationSettings) -> list[ScheduleDefinition]:

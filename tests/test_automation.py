@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 from dagster import RunRequest, SensorResult, SkipReason, build_schedule_context, build_sensor_context
 
-from llmops.automation import (NO_FEEDBACK, REASON_TAG, TRIGGER_TAG, AutomationSettings, FailureRecord, FeedbackRates,
+from llmops.monitor.automation import (NO_FEEDBACK, REASON_TAG, TRIGGER_TAG, AutomationSettings, FailureRecord, FeedbackRates,
                                RegressionPolicy, assess_regression, detect_new_files, feedback_rates,
                                feedback_rates_by_version, file_hashes, report_failure)
-from llmops.drift_report import numeric_psi, psi, vocabulary_shares, words
-from llmops.feedback import FeedbackRecord, FeedbackStore, served_model_id
+from llmops.monitor.drift import numeric_psi, psi, vocabulary_shares, words
+from llmops.monitor.feedback import FeedbackRecord, FeedbackStore, served_model_id
 from orchestration.resources import PathsResource
 from sensors.data import build_new_data_sensor
 from sensors.schedules import build_schedules

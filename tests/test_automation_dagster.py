@@ -15,13 +15,13 @@ from dagster import (AssetKey, AssetMaterialization, DagsterInstance, RunConfig,
                      build_sensor_context)
 from datasets import load_from_disk
 
-from llmops.automation import (REASON_TAG, TRIGGER_TAG, AutomationSettings, FeedbackRates, assess_regression)
-from llmops.feedback import FeedbackRecord, FeedbackStore, served_model_id
-from llmops.promoted_model import current_champion, promote_version
-from llmops.sample_corpus import generate_corpus
+from llmops.monitor.automation import (REASON_TAG, TRIGGER_TAG, AutomationSettings, FeedbackRates, assess_regression)
+from llmops.monitor.feedback import FeedbackRecord, FeedbackStore, served_model_id
+from llmops.registry.promotion import promote_version
+from llmops.sample.corpus import generate_corpus
 from orchestration.config import ChampionEvaluationConfig, EvalConfig, PromotionConfig, SFTDatasetConfig, TrainConfig
 from orchestration.definitions import build_definitions
-from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource
+from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource, ScrubberResource
 from tests.conftest import SAMPLE_DIR
 from tests.test_automation import webhook  # noqa: F401  (fixture: a real local HTTP endpoint)
 
@@ -35,6 +35,7 @@ def _resources(root: Path, raw: Path, model_cache: Path) -> dict:
         "mlflow_tracking": MlflowResource(tracking_uri=f"sqlite:///{root}/mlflow.db", experiment="automation", model_name=MODEL),
         "lancedb": LanceDBResource(uri=str(root / "lancedb")),
         "model_store": ModelStoreResource(cache_dir=str(model_cache)),
+        "scrubber": ScrubberResource(),
     }
 
 
@@ -184,7 +185,7 @@ def test_champion_evaluation_drives_the_regression_sensor(champion_world: dict) 
     """Runs before the drift test adds documents, so the fresh test split is the one of the promotion."""
     world = champion_world
     definitions, instance, resources = world["definitions"], world["instance"], world["resources"]
-    store, client = FeedbackStore(resources["paths"].feedback_path()), resources["mlflow_tracking"].client()
+    store, registry = FeedbackStore(resources["paths"].feedback_path()), resources["mlflow_tracking"].registry()
     sensor = _sensor(definitions, "regression_sensor")
     v1, now = served_model_id(MODEL, 1), time.time()
     _ratings(store, v1, negative=2, total=20, at=now - 3 * 86400)  # 10 % negative before the window
@@ -192,7 +193,7 @@ def test_champion_evaluation_drives_the_regression_sensor(champion_world: dict) 
 
     first = _evaluate_champion(world)
     summary = first.output_for_node("champion_evaluation")
-    promoted = client.get_run(current_champion(client, MODEL).run_id).data.metrics["eval_candidate_rouge_l"]
+    promoted = registry.client.get_run(registry.champion().run_id).data.metrics["eval_candidate_rouge_l"]
     assert summary["evaluated"] and summary["champion_version"] == 1 and summary["n_samples"] == EVAL_SAMPLES
     assert summary["promoted_score"] == pytest.approx(promoted)
     assert summary["regressed"] and summary["feedback_version"] == v1
@@ -212,10 +213,10 @@ def test_champion_evaluation_drives_the_regression_sensor(champion_world: dict) 
 
     # The retrain's result becomes champion v2 (here: the same logged model, registered again and
     # promoted by hand). v1's bad ratings stay in the store but no longer count: only v2's do.
-    v1_model = current_champion(client, MODEL)
-    client.create_model_version(MODEL, source=v1_model.source, run_id=v1_model.run_id,
-                               tags={"data_version": v1_model.tags["data_version"]})
-    assert promote_version(client, MODEL, 2, "retrained after the regression")["champion"] == 2
+    v1_model = registry.champion()
+    registry.client.create_model_version(MODEL, source=v1_model.source, run_id=v1_model.run_id,
+                                        tags={"data_version": v1_model.tags["data_version"]})
+    assert promote_version(registry, 2, "retrained after the regression")["champion"] == 2
     v2 = served_model_id(MODEL, 2)
     _ratings(store, v2, negative=1, total=5, at=time.time() - 60)
     second = _evaluate_champion(world)

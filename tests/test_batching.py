@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from llmops.batching import MicroBatcher
+from llmops.serving.batching import MicroBatcher
 
 
 def test_a_lone_call_runs_at_once_in_a_batch_of_one() -> None:

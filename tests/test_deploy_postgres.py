@@ -50,7 +50,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, model_cache: Path):
 
 
 def _configure(root: Path, databases: dict[str, str], model_cache: Path, patch: pytest.MonkeyPatch) -> dict:
-    from llmops.at_rest import KEY_ENV, generate_key
+    from llmops.ops.at_rest import KEY_ENV, generate_key
 
     home = root / "dagster_home"
     home.mkdir()
@@ -177,7 +177,7 @@ def test_chain_on_postgres_survives_a_restart(deployment, pipeline) -> None:
 
 
 def test_asset_outputs_are_encrypted_at_rest(deployment, pipeline) -> None:
-    from llmops.at_rest import AtRestError, Cipher, is_encrypted, read_bytes
+    from llmops.ops.at_rest import AtRestError, Cipher, is_encrypted, read_bytes
 
     stored = Path(os.environ["DAGSTER_HOME"]) / "storage"
     for name in ("raw_documents", "scrubbed_corpus"):
@@ -239,7 +239,8 @@ def _snapshot() -> dict:
     import mlflow
     from dagster import AssetKey
 
-    from llmops.vector_index import Embedder, Retriever
+    from llmops.retrieval.index import Embedder, Retriever
+    from llmops.registry.models import CHAMPION, ModelRegistry
 
     uri = os.environ["MLFLOW_TRACKING_URI"]
     client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
@@ -249,7 +250,7 @@ def _snapshot() -> dict:
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     files = sorted(p.name for p in Path(mlflow.artifacts.download_artifacts(
-        "models:/deploy-assistant@champion")).rglob("*") if p.is_file())
+        ModelRegistry(client, "deploy-assistant").alias_uri(CHAMPION))).rglob("*") if p.is_file())
     with _instance() as instance:
         runs = sorted((r.run_id, r.status.value) for r in instance.get_runs())
         materialized = {name: instance.get_latest_materialization_event(AssetKey(name)).run_id for name in ASSETS}
@@ -261,9 +262,9 @@ def _snapshot() -> dict:
 
 def _serving_files() -> dict[str, Path]:
     """Audit log, feedback and API keys written through their real stores."""
-    from llmops.api_keys import KeyStore, default_keys_path
-    from llmops.audit_log import AuditLog, AuditRecord, default_audit_path
-    from llmops.feedback import FeedbackRecord, FeedbackStore
+    from llmops.ops.api_keys import KeyStore, default_keys_path
+    from llmops.ops.audit_log import AuditLog, AuditRecord, default_audit_path
+    from llmops.monitor.feedback import FeedbackRecord, FeedbackStore
     from llmops.settings import Settings
 
     settings = Settings.from_env()

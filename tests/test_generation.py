@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from llmops.chat_model import Sampling, TokenSampler
+from llmops.train.chat_model import Sampling, TokenSampler
 
 
 QUESTIONS = [

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from llmops.batched_generation import BatchedChatModel
-from llmops.chat_model import Sampling
+from llmops.serving.batched_generation import BatchedChatModel
+from llmops.train.chat_model import Sampling
 
 QUESTIONS = [
     "What is the capital of France?",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from llmops.jsonl import JsonLinesFile
+from llmops.ops.jsonl import JsonLinesFile
 
 WRITERS, LINES_PER_WRITER = 3, 200
 

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from llmops.metrics import bleu, exact_match, is_short_answer, normalize_answer, rouge_l, text_metrics, token_f1
+from llmops.evaluation.metrics import bleu, exact_match, is_short_answer, normalize_answer, rouge_l, text_metrics, token_f1
 
 
 def test_normalization_and_exact_match() -> None:

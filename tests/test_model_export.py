@@ -11,11 +11,12 @@ import pytest
 import torch
 from mlflow.exceptions import MlflowException
 
-from llmops.chat_backends import LlamaCppChatModel, serving_chat
-from llmops.chat_model import AdapterChatPyfunc, ChatModel, GenerationSettings, load_chat_model
-from llmops.lora_adapter import MODEL_REQUIREMENTS
-from llmops.model_export import GGUF_TAG, MERGED_TAG, ensure_export, existing_export, export_version
-from llmops.tracking import configure_mlflow
+from llmops.serving.backends import LlamaCppChatModel, serving_chat
+from llmops.train.chat_model import AdapterChatPyfunc, ChatModel, GenerationSettings, load_chat_model
+from llmops.train.lora_adapter import MODEL_REQUIREMENTS
+from llmops.registry.models import CHAMPION, ModelRegistry
+from llmops.registry.export import GGUF_TAG, MERGED_TAG, ensure_export, existing_export, export_version
+from llmops.registry.tracking import configure_mlflow
 
 NAME = "export-test"
 QUESTIONS = ["What is the capital of France?", "How many vacation days do employees get?", "hi"]
@@ -33,7 +34,7 @@ def registry(tmp_path_factory, base_spec, model_cache):
     import mlflow
     from peft import LoraConfig, get_peft_model
 
-    from llmops.base_model import load_base_model
+    from llmops.train.base_model import load_base_model
 
     root = tmp_path_factory.mktemp("export")
     configure_mlflow(f"sqlite:///{root}/mlflow.db", "export-test", str(root / "artifacts"))
@@ -47,10 +48,10 @@ def registry(tmp_path_factory, base_spec, model_cache):
     with mlflow.start_run():
         info = mlflow.pyfunc.log_model(name="model", python_model=AdapterChatPyfunc(), model_config=config,
                                        artifacts={"adapter": str(root / "adapter")}, pip_requirements=MODEL_REQUIREMENTS)
-    version = mlflow.register_model(info.model_uri, NAME).version
-    client = mlflow.MlflowClient()
-    client.set_registered_model_alias(NAME, "champion", version)
-    return root, client, version
+    registry = ModelRegistry(mlflow.MlflowClient(), NAME)
+    version = registry.register(info.model_uri)
+    registry.point(CHAMPION, version)
+    return root, registry, version
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +62,14 @@ def exported(registry):
     from assets.model_export import model_export
     from orchestration.resources import MlflowResource, PathsResource
 
-    root, client, version = registry
-    resources = {"mlflow_tracking": MlflowResource(tracking_uri=client.tracking_uri, experiment="export-test", model_name=NAME),
+    root, models, version = registry
+    resources = {"mlflow_tracking": MlflowResource(tracking_uri=models.client.tracking_uri, experiment="export-test", model_name=NAME),
                  "paths": PathsResource(raw_dir=str(root), home=str(root))}
     result = materialize([model_export], resources=resources)
     assert result.success
     output = result.output_for_node("model_export")
     assert output["version"] == version
-    found = existing_export(client, NAME, version)
+    found = existing_export(models, version)
     assert found is not None and str(found.gguf_path) == output["gguf_path"]
     return found
 
@@ -114,67 +115,64 @@ def test_gguf_loads_in_llama_cpp_and_starts_like_transformers(exported, adapter_
 
 
 def test_export_is_recorded_on_the_version_and_reused(registry, exported) -> None:
-    root, client, version = registry
-    tags = client.get_model_version(NAME, version).tags
+    root, models, version = registry
+    tags = models.version(version).tags
     assert tags[MERGED_TAG] == str(exported.merged_dir.resolve())
     assert tags[GGUF_TAG] == str(exported.gguf_path.resolve())
     before = exported.gguf_path.stat().st_mtime_ns
-    again = ensure_export(client, NAME, version, root / "elsewhere")
+    again = ensure_export(models, version, root / "elsewhere")
     assert again.gguf_path.resolve() == exported.gguf_path.resolve()
     assert exported.gguf_path.stat().st_mtime_ns == before
-    assert existing_export(client, NAME, version) is not None
+    assert existing_export(models, version) is not None
 
 
 def test_bad_export_requests_fail_clearly(registry) -> None:
-    root, client, version = registry
+    root, models, version = registry
     with pytest.raises(ValueError, match="dtype"):
-        export_version(client, NAME, version, root / "x", dtype="q4")
+        export_version(models, version, root / "x", dtype="q4")
     with pytest.raises(MlflowException):
-        export_version(client, NAME, 999, root / "x")
-    client.delete_registered_model_alias(NAME, "champion")
+        export_version(models, 999, root / "x")
+    models.drop(CHAMPION)
     try:
         with pytest.raises(LookupError, match="no champion"):
-            export_version(client, NAME, None, root / "x")
+            export_version(models, None, root / "x")
     finally:
-        client.set_registered_model_alias(NAME, "champion", version)
+        models.point(CHAMPION, version)
 
 
 def test_serving_chat_picks_the_backend(registry, exported, adapter_answers) -> None:
     """`llmops serve --backend llamacpp` uses the version's recorded export; transformers is batched."""
-    import mlflow
+    from llmops.serving.batched_generation import BatchedChatModel
 
-    from llmops.batched_generation import BatchedChatModel
-
-    _, client, version = registry
-    pyfunc = mlflow.pyfunc.load_model(f"models:/{NAME}/{version}").unwrap_python_model()
-    assert isinstance(serving_chat(pyfunc, NAME, version, "transformers"), BatchedChatModel)
-    llama = serving_chat(pyfunc, NAME, version, "llamacpp")
+    _, models, version = registry
+    pyfunc = models.load(version).unwrap_python_model()
+    assert isinstance(serving_chat(pyfunc, models, version, "transformers"), BatchedChatModel)
+    llama = serving_chat(pyfunc, models, version, "llamacpp")
     try:
         assert isinstance(llama, LlamaCppChatModel)
         assert llama.complete(conversations()[:1], LIMIT)[0].text.split()[:3] == adapter_answers[0].text.split()[:3]
     finally:
         llama.close()
     with pytest.raises(ValueError, match="unknown backend"):
-        serving_chat(pyfunc, NAME, version, "vllm")
+        serving_chat(pyfunc, models, version, "vllm")
 
 
 def test_serving_chat_loads_bf16_weights_when_asked(registry) -> None:
     """`llmops serve --precision bf16`: the transformers engine decodes with bf16 weights."""
-    import mlflow
     import torch
 
-    _, _, version = registry
+    _, models, version = registry
 
     def load():  # a fresh pyfunc each time: the engine converts the loaded model in place
-        return mlflow.pyfunc.load_model(f"models:/{NAME}/{version}").unwrap_python_model()
+        return models.load(version).unwrap_python_model()
 
-    assert {p.dtype for p in serving_chat(load(), NAME, version, "transformers").chat.model.parameters()} == {torch.float32}
-    bf16 = serving_chat(load(), NAME, version, "transformers", "bf16")
+    assert {p.dtype for p in serving_chat(load(), models, version, "transformers").chat.model.parameters()} == {torch.float32}
+    bf16 = serving_chat(load(), models, version, "transformers", "bf16")
     assert {p.dtype for p in bf16.chat.model.parameters()} == {torch.bfloat16}
     completion = bf16.complete(conversations()[:1], LIMIT)[0]
     assert completion.text.strip() and completion.completion_tokens > 0
     with pytest.raises(ValueError, match="precision"):
-        serving_chat(load(), NAME, version, "transformers", "fp8")
+        serving_chat(load(), models, version, "transformers", "fp8")
 
 
 def _reload(folder):

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from llmops.base_model import BaseModelSpec
-from llmops.chat_model import Completion, GenerationSettings, load_chat_model
-from llmops.pii import Scrubber
-from llmops.evaluation_report import EvalSettings, evaluate_systems, log_evaluation
-from llmops.lora_adapter import (
+from llmops.train.base_model import BaseModelSpec
+from llmops.train.chat_model import Completion, GenerationSettings, load_chat_model
+from llmops.pii.scrubber import Scrubber
+from llmops.evaluation.report import EvalSettings, evaluate_systems, log_evaluation
+from llmops.train.lora_adapter import (
     REAL_TOKENS,
     SFTCollator,
     TrainSettings,
@@ -27,20 +27,13 @@ from llmops.lora_adapter import (
     train_lora,
     use_4bit,
 )
-from llmops.promoted_model import (
-    CHAMPION,
-    PREVIOUS,
-    PromotionPolicy,
-    current_champion,
-    decide,
-    promote_version,
-    register_and_decide,
-    rollback,
-)
-from llmops.serving import Answerer, create_app
-from llmops.sft_dataset import SFTSettings, build_examples, load_split, save_dataset
-from llmops.tracking import client, configure_mlflow
-from llmops.vector_index import Embedder, Retriever, build_index
+from llmops.registry.models import CHAMPION, PREVIOUS, ModelRegistry
+from llmops.registry.promotion import PromotionPolicy, decide, promote_version, register_and_decide, rollback
+from llmops.serving.answerer import Answerer
+from llmops.serving.app import create_app
+from llmops.train.sft_dataset import SFTSettings, build_examples, load_split, save_dataset
+from llmops.registry.tracking import client, configure_mlflow
+from llmops.retrieval.index import Embedder, Retriever, build_index
 
 FACTS = [
     ("How do I reset the Aura thermostat?", "Hold the dial for 12 seconds until the ring flashes amber."),
@@ -108,35 +101,35 @@ def test_evaluation_and_promotion_gate(trained, base_spec, model_cache) -> None:
     log_evaluation(report, result.run_id)
     assert "eval_candidate_rouge_l" in mlflow.get_run(result.run_id).data.metrics
 
-    registry = client()
+    registry = ModelRegistry(client(), "assistant")
     first_decision = decide(report.metrics)
-    first = register_and_decide(registry, "assistant", result.model_uri, first_decision)
+    first = register_and_decide(registry, result.model_uri, first_decision)
     if first["promote"]:
         assert report.metrics["candidate"]["rouge_l"] > report.metrics["base"]["rouge_l"]
-    assert registry.get_model_version("assistant", first["version"]).tags["promotion_reason"] == first_decision.reason
+    assert registry.version(first["version"]).tags["promotion_reason"] == first_decision.reason
     # a deliberately worse candidate never takes the alias; a better one does, and the old one becomes previous
     worse = {"candidate": {"rouge_l": 0.10}, "champion": {"rouge_l": 0.30}, "base": {"rouge_l": 0.05}}
     better = {"candidate": {"rouge_l": 0.40, "pii_leaks": 0}, "champion": {"rouge_l": 0.30}}
     v_first = first["version"]
     if not first["promote"]:
-        registry.set_registered_model_alias("assistant", CHAMPION, v_first)
-    rejected = register_and_decide(registry, "assistant", result.model_uri, decide(worse))
-    assert not rejected["promote"] and int(current_champion(registry, "assistant").version) == v_first
-    tags = registry.get_model_version("assistant", rejected["version"]).tags
+        registry.point(CHAMPION, v_first)
+    rejected = register_and_decide(registry, result.model_uri, decide(worse))
+    assert not rejected["promote"] and int(registry.champion().version) == v_first
+    tags = registry.version(rejected["version"]).tags
     assert tags["promotion_decision"] == "rejected" and "vs champion" in tags["promotion_reason"]
     assert "rouge_l gain -0.2000 is not > +0.0000" in tags["promotion_reason"]
-    promoted = register_and_decide(registry, "assistant", result.model_uri, decide(better))
-    assert int(current_champion(registry, "assistant").version) == promoted["version"]
-    assert int(registry.get_model_version_by_alias("assistant", PREVIOUS).version) == v_first
+    promoted = register_and_decide(registry, result.model_uri, decide(better))
+    assert int(registry.champion().version) == promoted["version"]
+    assert int(registry.aliased(PREVIOUS).version) == v_first
 
     # one-command rollback, then manual promotion of a chosen version
-    back = rollback(registry, "assistant", "bad answers reported")
+    back = rollback(registry, "bad answers reported")
     assert back == {"champion": v_first, "rolled_back": promoted["version"]}
-    assert registry.get_model_version("assistant", promoted["version"]).tags["promotion_decision"] == "rolled_back"
+    assert registry.version(promoted["version"]).tags["promotion_decision"] == "rolled_back"
     with pytest.raises(LookupError, match="no 'previous'"):
-        rollback(registry, "assistant", "again")
-    assert promote_version(registry, "assistant", rejected["version"], "reviewed") == {"champion": rejected["version"], "previous": v_first}
-    assert registry.get_model_version("assistant", rejected["version"]).tags["promotion_reason"] == "manual: reviewed"
+        rollback(registry, "again")
+    assert promote_version(registry, rejected["version"], "reviewed") == {"champion": rejected["version"], "previous": v_first}
+    assert registry.version(rejected["version"]).tags["promotion_reason"] == "manual: reviewed"
 
 
 def test_decide_rejects_unknown_metric_and_missing_systems() -> None:
@@ -197,9 +190,9 @@ KILLABLE_TRAINING = """
 import json
 import sys
 from pathlib import Path
-from llmops.base_model import BaseModelSpec
-from llmops.lora_adapter import TrainSettings, train_lora
-from llmops.tracking import configure_mlflow
+from llmops.train.base_model import BaseModelSpec
+from llmops.train.lora_adapter import TrainSettings, train_lora
+from llmops.registry.tracking import configure_mlflow
 root, out, cache = map(Path, sys.argv[1:4])
 configure_mlflow(f"sqlite:///{root}/mlflow.db", "test", str(root / "artifacts"))
 train_lora(root / "ds", out, BaseModelSpec(), cache, TrainSettings(**json.loads(sys.argv[4])), "sys")
@@ -261,8 +254,8 @@ def test_completion_loss_equals_the_full_vocabulary_loss(base_spec, model_cache,
     import torch.nn.functional as F
     from peft import LoraConfig, get_peft_model
 
-    from llmops import lora_adapter
-    from llmops.base_model import load_base_model
+    from llmops.train import lora_adapter
+    from llmops.train.base_model import load_base_model
 
     model, tokenizer = load_base_model(base_spec, model_cache, dtype="float64")  # no rounding to hide a slip
     first, second = (tokenizer(text)["input_ids"] for text in ("Hold the dial for 12 seconds.", "E14 means the sensor is off."))

@@ -8,16 +8,10 @@ import sys
 
 import pytest
 
-from llmops.pii import (
-    PLACEHOLDER_RE,
-    SUPPORTED_ENTITIES,
-    Scrubber,
-    ScrubberConfig,
-    cn_resident_id_valid,
-    find_residual_pii,
-    iban_valid,
-    luhn_valid,
-)
+from llmops.pii.checksums import cn_resident_id_valid, iban_valid, luhn_valid
+from llmops.pii.config import PLACEHOLDER_RE, ScrubberConfig, SUPPORTED_ENTITIES
+from llmops.pii.residual import find_residual_pii
+from llmops.pii.scrubber import Scrubber
 from tests.conftest import REPO
 
 AES_KEY = "k3y-for-tests-32-bytes-long-abcd"  # 32 chars -> AES-256
@@ -439,7 +433,7 @@ def test_parallel_scrub_finishes_when_sigterm_is_ignored() -> None:
     the worker pool must not rely on terminating its workers with it, or scrubbing never returns."""
     script = (
         "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
-        "from llmops.pii import Scrubber, ScrubberConfig\n"
+        "from llmops.pii.scrubber import Scrubber, ScrubberConfig\n"
         "scrubber = Scrubber(ScrubberConfig(n_process=2, parallel_min_texts=4))\n"
         "print(scrubber.scrub_many(['Call John Smith at +1 415 555 0100'] * 8)[7].text)\n"
     )
@@ -452,7 +446,7 @@ def test_brand_in_a_misread_name_is_not_removed_everywhere() -> None:
     """spaCy reads "Explained Lumora" as a PERSON; its allow-listed word keeps the brand in every mention."""
     text = ("Subject: Lumora Care sign-up failed\nResolution: Explained Lumora Care: Lumora Care extends the "
             "warranty on all your Lumora devices to 5 years. Agent: Olga Dvořák")
-    scrubbed = Scrubber.with_allow_list([r"^Lumora\b"]).scrub(text).text
+    scrubbed = Scrubber(ScrubberConfig(allow_list=[r"^Lumora\b"], allow_list_match="regex")).scrub(text).text
     assert scrubbed.count("Lumora") == 4 and "Olga" not in scrubbed and "Dvořák" not in scrubbed
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bench.pii import TARGET_OVERALL, TARGET_PER_TYPE, TARGET_RETENTION, load_eval_set, score
-from llmops.pii import Scrubber
+from llmops.pii.scrubber import Scrubber
 
 
 @pytest.fixture(scope="module")

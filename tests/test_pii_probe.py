@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from llmops.pii import Scrubber
-from llmops.pii_probe import LeakProbe, build_leak_probe
-from llmops.raw_documents import read_documents
-from orchestration.config import default_allow_list
+from llmops.pii.scrubber import Scrubber
+from llmops.pii.probe import LeakProbe, build_leak_probe
+from llmops.ingest.raw_documents import read_documents
+from llmops.pii.config import pipeline_config
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -21,7 +21,7 @@ def tickets() -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def probe(tickets) -> LeakProbe:
-    return build_leak_probe(tickets, Scrubber.with_allow_list(default_allow_list()), n_questions=6)
+    return build_leak_probe(tickets, Scrubber(pipeline_config()), n_questions=6)
 
 
 def test_probe_secrets_come_from_the_raw_documents_and_prompts_carry_none(probe, tickets) -> None:

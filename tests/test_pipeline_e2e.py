@@ -15,10 +15,11 @@ import httpx
 import pytest
 import uvicorn
 from dagster import AssetKey, DagsterInstance, RunConfig
+from mlflow.tracking import MlflowClient
 
-from orchestration.config import EvalConfig, PromotionConfig, ScrubConfig, TrainConfig
+from orchestration.config import EvalConfig, PromotionConfig, ScrubbedCorpusConfig, TrainConfig
 from orchestration.definitions import build_definitions
-from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource
+from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource, ScrubberResource
 from tests.conftest import REPO, SAMPLE_DIR
 
 ASSETS = ["raw_documents", "scrubbed_corpus", "feedback", "sft_dataset", "lora_adapter", "evaluation_report", "vector_index", "promoted_model"]
@@ -27,9 +28,11 @@ ASSETS = ["raw_documents", "scrubbed_corpus", "feedback", "sft_dataset", "lora_a
 def _resources(root: Path, model_cache: Path) -> dict:
     return {
         "paths": PathsResource(raw_dir=str(SAMPLE_DIR), home=str(root / "home")),
-        "mlflow_tracking": MlflowResource(tracking_uri=f"sqlite:///{root}/mlflow.db", experiment="e2e", model_name="e2e-assistant"),
+        "mlflow_tracking": MlflowResource(tracking_uri=f"sqlite:///{root}/mlflow.db", experiment="e2e", model_name="e2e-assistant",
+                                          artifact_root=str(root / "artifacts")),
         "lancedb": LanceDBResource(uri=str(root / "lancedb")),
         "model_store": ModelStoreResource(cache_dir=str(model_cache)),
+        "scrubber": ScrubberResource(),
     }
 
 
@@ -48,7 +51,14 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow
-def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_cache: Path) -> None:
+def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_cache: Path, monkeypatch) -> None:
+    # started from a folder of its own with the runtime home elsewhere, as `make run` does: a run must
+    # write nothing where it was started (MLflow's Default experiment would put artifacts in ./mlruns)
+    workdir = tmp_path / "workdir"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("LLMOPS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LLMOPS_MODEL_CACHE", str(model_cache))
     resources = _resources(tmp_path, model_cache)
     job = build_definitions(resources).resolve_job_def("full_pipeline")
     with DagsterInstance.local_temp(_dagster_home(tmp_path)) as instance:
@@ -86,6 +96,19 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
         second = again.output_for_node("promoted_model")
         assert (second["version"], second["promote"], second["baseline"], second["champion"]) == (2, False, "champion", 1)
 
+        # every MLflow run is in the project's experiment, its artifacts under the configured root
+        client = MlflowClient(tracking_uri=f"sqlite:///{tmp_path}/mlflow.db")
+        runs = client.search_runs([client.get_experiment_by_name("e2e").experiment_id])
+        stages = sorted(run.data.tags.get("stage") for run in runs)
+        assert stages == ["lora_adapter", "promoted_model", "promoted_model"]
+        training = next(run for run in runs if run.data.tags["stage"] == "lora_adapter")
+        assert "eval_candidate_rouge_l" in training.data.metrics  # the evaluation is logged to the candidate's run
+        assert {run.data.tags.get("mlflow.parentRunId") for run in runs if run.info.run_id != training.info.run_id} \
+            == {training.info.run_id}
+        assert all(run.info.artifact_uri.startswith((tmp_path / "artifacts").as_uri()) for run in runs)
+        assert client.search_runs(["0"]) == []  # nothing in MLflow's Default experiment
+        assert list(workdir.iterdir()) == []
+
         # manual control from the UI's jobs: promote v2 by hand, then roll back to v1
         definitions = build_definitions(resources)
         promoted = definitions.resolve_job_def("promote_model_version").execute_in_process(
@@ -106,13 +129,14 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
     summary = subprocess.run([*cli, "summary"], env=env, capture_output=True, text=True, timeout=120)
     assert "v1 promoted  [champion]" in summary.stdout and "v2 rolled_back" in summary.stdout, summary.stdout
 
-    from llmops.serving import create_app, load_champion_answerer
+    from llmops.serving.app import create_app
+    from llmops.serving.models import load_champion_answerer
 
-    from llmops.pii import Scrubber
-    from orchestration.config import default_allow_list
+    from llmops.pii.scrubber import Scrubber
+    from llmops.pii.config import pipeline_config
 
     answerer = load_champion_answerer("e2e-assistant", f"sqlite:///{tmp_path}/mlflow.db", str(tmp_path / "lancedb"),
-                                      "corpus_chunks", Scrubber.with_allow_list(default_allow_list()))
+                                      "corpus_chunks", Scrubber(pipeline_config()))
     assert answerer.model_id == "e2e-assistant:1"
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(answerer), host="127.0.0.1", port=port, log_level="warning"))
@@ -132,6 +156,7 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+    assert not list(workdir.rglob("mlruns"))
 
 
 def test_blocking_quality_check_stops_downstream(tmp_path: Path, model_cache: Path) -> None:
@@ -140,7 +165,8 @@ def test_blocking_quality_check_stops_downstream(tmp_path: Path, model_cache: Pa
     with DagsterInstance.local_temp(_dagster_home(tmp_path)) as instance:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False,
-            run_config=RunConfig(ops={"scrubbed_corpus": ScrubConfig(entities=["PERSON"], quarantine_failing_rows=False)}),
+            run_config=RunConfig(ops={"scrubbed_corpus": ScrubbedCorpusConfig(quarantine_failing_rows=False)},
+                                 resources={"scrubber": {"config": {"entities": ["PERSON"]}}}),
         )
     assert not result.success
     (check,) = result.get_asset_check_evaluations()

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from llmops.raw_documents import content_id, normalize_text, read_documents, write_quarantine
+from llmops.ingest.raw_documents import content_id, normalize_text, read_documents, write_quarantine
 
 
 def _write(root: Path, rel: str, data: str | bytes) -> None:

@@ -14,15 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from llmops.sample_corpus import (
-    FACTS,
-    PII_TYPES,
-    TICKET_FIELDS,
-    CorpusManifest,
-    generate_corpus,
-    load_manifest,
-    write_manifest,
-)
+from llmops.sample.catalog import FACTS, CorpusManifest, load_manifest, write_manifest
+from llmops.sample.corpus import generate_corpus
+from llmops.sample.people import PII_TYPES
+from llmops.sample.tickets import TICKET_FIELDS
 
 RECORD_FIELDS = ["doc_id", "title", "doc_type", "text"]
 

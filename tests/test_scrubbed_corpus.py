@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from llmops.pii import Scrubber
-from llmops.scrubbed_corpus import (
+from llmops.pii.scrubber import Scrubber
+from llmops.pii.scrubbed_corpus import (
     CORPUS_COLUMNS,
     QUARANTINE_REASON_COLUMN,
     scrub_documents,

@@ -23,21 +23,25 @@ import pandas as pd
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from mlflow.tracking import MlflowClient
 
 from llmops import cli
-from llmops.api_keys import KeyStore, hash_key
-from llmops.audit_log import AuditLog, AuditRecord
-from llmops.chat_model import GenerationSettings
-from llmops.feedback import FeedbackStore
-from llmops.lora_adapter import TrainSettings, train_lora
-from llmops.pii import Scrubber
-from llmops.promoted_model import promote_version
-from llmops.serving import Answerer, Limits, ScrubbedStream, ServedModels, ServerConfig, create_app, load_served_models
-from llmops.sft_dataset import SFTSettings, build_examples, save_dataset
-from llmops.tracking import configure_mlflow
-from llmops.vector_index import Embedder, build_index
-from orchestration.config import default_allow_list
+from llmops.ops.api_keys import KeyStore, hash_key
+from llmops.ops.audit_log import AuditLog, AuditRecord
+from llmops.train.chat_model import GenerationSettings
+from llmops.monitor.feedback import FeedbackStore
+from llmops.train.lora_adapter import TrainSettings, train_lora
+from llmops.pii.scrubber import Scrubber
+from llmops.registry.models import CHALLENGER, ModelRegistry
+from llmops.registry.promotion import promote_version
+from llmops.serving.answerer import Answerer, ScrubbedStream
+from llmops.serving.app import create_app
+from llmops.serving.models import ServedModels, load_served_models
+from llmops.serving.schemas import Limits
+from llmops.serving.state import ServerConfig
+from llmops.train.sft_dataset import SFTSettings, build_examples, save_dataset
+from llmops.registry.tracking import configure_mlflow
+from llmops.retrieval.index import Embedder, build_index
+from llmops.pii.config import pipeline_config
 from tests.conftest import REPO
 
 NAME = "serving-assistant"
@@ -62,7 +66,7 @@ class Server:
     key_ids: dict[str, str]
     audit: AuditLog
     feedback: FeedbackStore
-    registry: MlflowClient
+    registry: ModelRegistry
     tracking_uri: str
     home: Path
 
@@ -86,10 +90,10 @@ def server(tmp_path_factory, base_spec, model_cache):
     save_dataset(build_examples(corpus, SFTSettings(system_prompt=SYSTEM, test_fraction=0.25, validation_fraction=0.0)), root / "ds")
     trained = train_lora(root / "ds", root / "out", base_spec, model_cache, TrainSettings(max_steps=1, logging_steps=1),
                          SYSTEM, GenerationSettings(max_new_tokens=16))
-    registry = MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
+    registry = ModelRegistry.at(tracking_uri, NAME)
     for _ in range(2):  # v1 serves first; v2 (same weights) is promoted by the hot-swap test
-        mlflow.register_model(trained.model_uri, NAME)
-    promote_version(registry, NAME, 1, "serving test")
+        registry.register(trained.model_uri)
+    promote_version(registry, 1, "serving test")
     build_index(corpus, str(root / "lance"), Embedder())
 
     store = KeyStore(root / "api_keys.json", env_value=f"env-bot:reader:{hash_key('env-secret-for-tests')}")
@@ -100,7 +104,7 @@ def server(tmp_path_factory, base_spec, model_cache):
     store.revoke(ids["revoked"])
 
     served = load_served_models(NAME, tracking_uri, str(root / "lance"), "corpus_chunks",
-                                Scrubber.with_allow_list(default_allow_list()))
+                                Scrubber(pipeline_config()))
     assert "model" in vars(served.champion.retriever.embedder)  # loaded before the port opens, not on a first query
     audit, feedback = AuditLog(root / "audit.jsonl"), FeedbackStore(root / "feedback.jsonl")
     config = ServerConfig(keys=store, audit=audit, feedback=feedback, poll_interval_s=0.5,
@@ -388,7 +392,7 @@ STREAMED_ANSWERS = [
 
 @pytest.fixture(scope="module")
 def scrubber() -> Scrubber:
-    return Scrubber.with_allow_list(default_allow_list())
+    return Scrubber(pipeline_config())
 
 
 @pytest.mark.parametrize(("text", "fragments"), STREAMED_ANSWERS, ids=["contact", "payment", "address", "agent"])
@@ -546,7 +550,7 @@ def test_llmops_serve_command_serves_the_registry_champion(server: Server, tmp_p
 
 def _serve_version(server: Server, version: int) -> None:
     """Make ``version`` the champion and wait until the server answers with it (it polls the alias)."""
-    promote_version(server.registry, NAME, version, "serving test")
+    promote_version(server.registry, version, "serving test")
     deadline = time.time() + 120
     while httpx.get(f"{server.url}/readyz").json()["model"] != f"{NAME}:{version}":
         assert time.time() < deadline, f"the server did not follow the champion alias to v{version}"
@@ -584,7 +588,7 @@ def _hot_swap_to_v2(server: Server) -> None:
         deadline = time.time() + 300
         while len(results) < 4 and time.time() < deadline:
             time.sleep(0.1)
-        promote_version(server.registry, NAME, 2, "hot-swap test")
+        promote_version(server.registry, 2, "hot-swap test")
         while time.time() < deadline:
             with lock:
                 if sum(r[3] == f"{NAME}:2" for r in results) >= 6:
@@ -607,7 +611,7 @@ def _hot_swap_to_v2(server: Server) -> None:
 def test_canary_share_routes_to_challenger(server: Server) -> None:
     champion = server.served.champion.model_id
     challenger = f"{NAME}:1" if champion == f"{NAME}:2" else f"{NAME}:2"
-    server.registry.set_registered_model_alias(NAME, "challenger", challenger.rsplit(":", 1)[1])
+    server.registry.point(CHALLENGER, challenger.rsplit(":", 1)[1])
     loader = server.served.loader
     canary = ServedModels(server.served.champion, loader, canary_share=1.0)
     assert canary.refresh() == {"champion": champion, "challenger": challenger}
@@ -616,7 +620,7 @@ def test_canary_share_routes_to_challenger(server: Server) -> None:
     assert reply.status_code == 200 and reply.json()["model"] == reply.headers["x-model-version"] == challenger
     canary.canary_share = 0.0
     assert canary.pick().model_id == champion
-    server.registry.delete_registered_model_alias(NAME, "challenger")
+    server.registry.drop(CHALLENGER)
     canary.canary_share = 1.0
     canary.refresh()
     assert canary.challenger is None and canary.pick().model_id == champion

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from llmops.sft_dataset import SFTSettings, build_examples, extract_pairs, save_dataset, split_for
+from llmops.train.sft_dataset import SFTSettings, build_examples, extract_pairs, save_dataset, split_for
 
 
 def _doc(doc_id: str, doc_type: str, title: str, text: str) -> dict:

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from llmops.raw_documents import read_documents
-from llmops.sample_corpus import generate_corpus
-from llmops.vector_index import Embedder, IndexSettings, Retriever, SearchSettings, build_chunks, build_index
+from llmops.ingest.raw_documents import read_documents
+from llmops.sample.corpus import generate_corpus
+from llmops.retrieval.index import Embedder, IndexSettings, Retriever, SearchSettings, build_chunks, build_index
 
 FACTS = {
     "err14": ("faq", "Error E14", "Error E14 means the temperature sensor is disconnected; reseat the sensor cable."),

@@ -1,6 +1,6 @@
 """Write tests/data/pii_eval.jsonl: a labeled, seeded evaluation set for the PII scrubber.
 
-Kept apart from llmops/sample_corpus.py on purpose (other names, templates, document kinds and
+Kept apart from llmops/sample/corpus.py on purpose (other names, templates, document kinds and
 value formats) so that the scrubber is measured on text it was not tuned against. Every row has
 `entities` (values that must disappear) and `hard_negatives` (business strings that must survive
 verbatim). Run it again after editing; the output is deterministic:

@@ -1,0 +1,15 @@
+"""Personal data out before anything is trained or indexed.
+
+Owns the entity list (`entities`), the one scrub configuration and the shipped allow-list
+(`config`, `allow_list.txt`), the recognizers and check digits, the scrub engine (`scrubber`), the
+residual scan and quality gate of the scrubbed corpus (`residual`, `scrubbed_corpus`) and the
+PII-leak probe (`probe`).
+
+May import: llmops.settings
+"""
+
+import os
+
+# Presidio's e-mail recognizer uses tldextract, which otherwise tries to download the public-suffix
+# list on first use (offline: tracebacks, then a fallback). Set before any submodule imports presidio.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")

@@ -1,0 +1,512 @@
+"""The recognizer set: Presidio's own, narrowed for enterprise support text, plus patterns for names
+by position, street addresses, birth dates and Chinese resident ids."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import string
+
+import regex
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    EmailRecognizer,
+    IbanRecognizer,
+    IpRecognizer,
+    PhoneRecognizer,
+    SpacyRecognizer,
+    UsSsnRecognizer,
+)
+
+from llmops.pii.checksums import cn_resident_id_valid
+from llmops.pii.config import DENY_LIST_ENTITY, ScrubberConfig
+
+# Case-sensitive on purpose: capitalisation is most of the evidence for names and street names.
+_CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
+
+# Capitalised words that open sentences, greetings, requests ("Ask Sun Jiahui (...)") and team
+# names rather than names: they never start a name-position match, and a spaCy PERSON span
+# containing one is a misfire ("Cheers", "Customer" at the start of a chat line).
+_NOT_NAMES = frozenset(
+    "The Our Your This That Team Support Sales Customer Customers Service Services Billing Help "
+    "Helpdesk Hello Hi Hey Thanks Thank Dear Please Sorry Yes No Ok Okay All Everyone Sir Madam "
+    "Tier Level Engineering Legal Finance Security Product Manager Admin Operations Agent Bot "
+    "Cheers Regards Best Sincerely Kind Warm Many Wishes Ask Contact Email Call Write Ping Message "
+    "Reach Send Questions".split()
+)
+# Words that end (or make up) company, product and team names: a span holding one is not a person
+# ("Nordkyn Freight", "Corvid Mesh Node", "Warehouse Ops"), however sure the small model is.
+_ORG_WORDS = frozenset(
+    "Inc Ltd LLC GmbH AG SA BV Plc Corp Corporation Co Company Group Holdings Partners Bank "
+    "Systems Solutions Technologies Technology Tech Labs Lab Analytics Logistics Freight "
+    "Payments Pay Consulting Software Networks Network Industries Services Capital Ventures "
+    "Media Digital Global International Foods Energy Motors Airlines Insurance Pharma Health "
+    "Ops Desk Squad Department Dept Office Division Unit Center Centre Warehouse Store Shop "
+    "Hub Node Gateway Router Switch Sensor Dock Reader Vault Cam Camera Mesh Edge Cloud Server "
+    "Station Monitor Controller Module Panel Portal App Suite Platform Engine Kit Pro Max Mini "
+    "Plus Lite Ultra Air Series Edition Studio Console Tracker Badge Scanner Printer Hotspot "
+    "Bridge Beacon Relay Lock Thermostat Speaker Display Drive Cable Adapter Charger".split()
+)
+_NAME_STOP = rf"(?!(?:{'|'.join(sorted(_NOT_NAMES))})\b)"
+# A name token: capitalised word with a lower-case letter (so acronyms like SSN/UK/IBAN are not
+# names), hyphens and apostrophes allowed (Al-Sayed, O'Neil), or an initial; or 2-4 Han characters.
+_NAME_TOKEN = r"(?:\p{Lu}[\p{L}'’\-]*\p{Ll}[\p{L}'’\-]*|\p{Lu}\.)"
+_NAME_PARTICLE = r"(?:van|von|de|da|der|den|del|di|du|la|le|bin|binti|al|ibn|ben)"
+_NAME = (
+    rf"(?:{_NAME_STOP}{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_TOKEN}){{0,3}}"
+    r"|\p{Han}{2,4})"
+)
+_NAME_2PLUS = rf"{_NAME_STOP}{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_TOKEN}){{1,3}}"
+_ROLE = (
+    r"(?i:customer|client|agent|user|caller|requester|reporter|assignee|owner|technician|"
+    r"engineer|rep|representative|contact|employee|patient|applicant|driver|manager|supervisor|"
+    r"candidate|chair|host|approver|reviewer|recipient|sender|buyer|cardholder|beneficiary|"
+    r"payee|guest|tenant|consignee|addressee|attendee|reference|referee|witness|signatory)"
+)
+_SIGN_OFF = (
+    r"(?i:regards|best|cheers|thanks|thank[ \t]+you|sincerely|best[ \t]+wishes|"
+    r"kind[ \t]+regards|warm[ \t]+regards|many[ \t]+thanks|yours(?:[ \t]+\w+)?|"
+    r"all[ \t]+the[ \t]+best|take[ \t]+care)"
+)
+
+# Names in positions where support text puts them; spaCy's small model misses many non-Anglo
+# names (or calls them ORG/NORP/GPE), but the position is reliable evidence on its own.
+_NAME_PATTERNS = [
+    Pattern("role (Name)", rf"(?<=\b{_ROLE}[ \t]*\([ \t]*){_NAME}(?=[ \t]*\))", 0.7),
+    Pattern("role, Name,", rf"(?<=\b{_ROLE},[ \t]*){_NAME_2PLUS}(?=[ \t]*,)", 0.7),
+    Pattern(
+        "Name (role)",
+        rf"{_NAME_2PLUS}(?=[ \t]*\((?:{_ROLE}|(?i:on[ \t]+call|lead|intern|cto|ceo|cfo|coo|vp|"
+        r"secretary|minutes|note[ \t]+taker|facilitator))\))",
+        0.7,
+    ),
+    Pattern(
+        "Chinese label",
+        r"(?<=(?:姓名|联系人|客户|申请人|收件人|收货人|经办人|负责人|持卡人)[ \t]*[:：][ \t]*)\p{Han}{2,4}",
+        0.7,
+    ),
+    Pattern(
+        "role: Full Name",
+        # optional list marker ("- Employee: …", "2) Contact: …") before the label
+        rf"(?<=^[ \t]*(?:[-*•][ \t]+|\d+[.)][ \t]+)?(?:\p{{L}}+[ \t]+){{0,2}}{_ROLE}s?[ \t]*:[ \t]*){_NAME_2PLUS}"
+        r"(?=[ \t]*(?:$|[,;(<|]))",
+        0.7,
+    ),
+    Pattern(
+        "name field",
+        # "product name:", "host name:" and the like label things, not people.
+        r"(?<=\b(?<!(?i:product|company|brand|model|device|host|server|file|app|project|team|"
+        r"display|domain|network|package|branch|field|column|org|organization)[ \t])"
+        r"(?i:name|full[ \t]+name|account[ \t]+holder|card[ \t]*holder|signed|from|cc|"
+        r"(?:bill|ship|deliver|sold|sent|issued|addressed)[ \t]+to|attn|attention)"
+        rf"[ \t]*:[ \t]*(?:\r?\n[ \t]*)?){_NAME}(?=[ \t]*(?:$|[,;(<|]))",
+        0.7,
+    ),
+    Pattern(
+        "done by",
+        r"(?<=\b(?i:(?:reported|requested|raised|opened|approved|prepared|submitted|signed|"
+        r"reviewed|verified|authori[sz]ed|handled|closed|written|sent)[ \t]+by)[ \t]*:?[ \t]*)"
+        rf"{_NAME}",
+        0.7,
+    ),
+    Pattern(
+        # Every name in "Attendees: A (chair), B and C".
+        "name list",
+        r"(?<=^[ \t]*(?i:attendees|participants|present|absent|apologies|invitees|cc|to|"
+        rf"people|team[ \t]+members)[ \t]*:(?:[^\n]*?(?:\)[ \t]*,?|,|;|\band))?[ \t]*){_NAME}"
+        r"(?=[ \t]*(?:$|[,;(]|and\b))",
+        0.7,
+    ),
+    Pattern(
+        # Chat transcripts: "[14:02] Ana Lima: ..." or "14:02 - Ana Lima: ...".
+        "chat speaker",
+        r"(?<=^[ \t]*(?:\[[^\]\n]{1,40}\]|\(?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp][Mm])?\)?"
+        rf"(?:[ \t]*-)?)[ \t]*){_NAME}(?=[ \t]*:)",
+        0.7,
+    ),
+    Pattern(
+        # A name alone on its line, directly above an address, phone or e-mail line (letters,
+        # CVs, delivery notes, signatures).
+        "contact block",
+        rf"(?<=^[ \t]*){_NAME_2PLUS}(?=[ \t]*\r?\n[ \t]*(?:\d|(?:Flat|Apt|Unit|Suite|Room|Tel|"
+        r"Phone|Mobile|Cell|Email|E-mail)\b|[\w.+\-]+@|\p{Lu}[^\n,]*\d[^\n,]*,[^\n]*\d))",
+        0.7,
+    ),
+    Pattern(
+        "honorific",
+        rf"(?<=\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+){_NAME}",
+        0.7,
+    ),
+    Pattern(
+        "contact verb",
+        r"(?<=\b(?i:contact|contacted|ask[ \t]+for|speak[ \t]+(?:to|with)|spoke[ \t]+(?:to|with)|"
+        r"talked[ \t]+to|assigned[ \t]+to|escalated[ \t]+to|forwarded[ \t]+to|cc'd|"
+        r"chatting[ \t]+with|handed[ \t]+(?:over[ \t]+)?to|reassigned[ \t]+to|"
+        rf"on[ \t]+behalf[ \t]+of|my[ \t]+name[ \t]+is|this[ \t]+is)(?::[ \t]*|[ \t]+)){_NAME}",
+        0.7,
+    ),
+    Pattern(
+        "addressing verb",  # "Tell Priya Raman at ...": two or more name tokens, so "Call Support" stays
+        r"(?<=\b(?i:tell|told|ask|asked|call|called|e-?mail|e-?mailed|message|messaged|ping|pinged|notify|"
+        r"notified|inform|informed|remind|reminded|thank|thanked|thanks|meet|met|invite|invited|"
+        rf"introduce|introduced|cc)[ \t]+){_NAME_2PLUS}",
+        0.6,
+    ),
+    Pattern(
+        "greeting",
+        r"(?<=^[ \t]*(?:Hi|Hello|Hey|Dear|Good[ \t]+(?:morning|afternoon|evening))[ \t]+)"
+        rf"{_NAME}(?=[ \t]*[,!:]|[ \t]*$)",
+        0.7,
+    ),
+    Pattern(
+        "name <e-mail>",
+        rf"{_NAME}(?=[ \t]*[(<\[][ \t]*(?:mailto:)?[\w.+\-]+@)",
+        0.7,
+    ),
+    Pattern("Chinese honorific", r"\p{Han}{2,3}(?=先生|女士|小姐|老师)", 0.7),
+    Pattern(
+        "signature",
+        rf"(?<={_SIGN_OFF}[ \t]*(?:in[ \t]+advance)?[ \t]*[,!.]?[ \t]*\r?\n[ \t]*"
+        rf"|^[ \t]*(?:--|—|–)[ \t]*){_NAME}"
+        r"(?=[ \t]*(?:\r?\n|$|,))",
+        0.7,
+    ),
+]
+
+_MONTH = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE = (
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH},?[ \t]+\d{{4}}"
+    rf"|{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}"
+    rf"|\d{{1,2}}[-/.]{_MONTH}[-/.](?:\d{{4}}|\d{{2}})"
+    r"|\d{4}[ \t]*年[ \t]*\d{1,2}[ \t]*月[ \t]*\d{1,2}[ \t]*日)"
+)
+# A date is a birth date only right after a birth cue; plain dates (releases, SLAs) survive.
+_DOB_PATTERNS = [
+    Pattern(
+        "date after birth cue",
+        r"(?<=(?:\b(?i:born|d\.?o\.?b\.?|date[ \t]+of[ \t]+birth|birth[ \t]*date|birthday)(?!-)"
+        r"|出生日期|出生|生日)"
+        rf"[^\n\d]{{0,40}}){_DATE}(?!\d)",
+        0.85,
+    )
+]
+
+# Street addresses in the formats support data carries: "221B Baker Street" (EN/US/IN/CN in
+# English), "47 rue de la République" (FR), "Bahnhofstraße 71a" / "Am Mühlbach 12" /
+# "Dorpsstraat 78" (DE/NL), "Calle de Alcalá 123" (ES), each optionally behind a flat/room
+# prefix and followed by city, district, state and postcode parts.
+_ADDRESS_WORD = r"\p{Lu}[\p{L}'’.\-]*"
+_UNIT_PREFIX = (
+    r"(?:(?:Flat|Apt\.?|Apartment|Unit|Suite|Room)[ \t]*\d+[A-Za-z]?,?[ \t]*"
+    r"(?:(?:Building|Block|Tower)[ \t]*\w+,?[ \t]*)?)?"
+)
+_EN_SUFFIX = (
+    r"(?:(?:Street|Avenue|Road|Lane|Boulevard|Drive|Way|Court|Place|Parkway|Terrace|Close|"
+    r"Crescent|Square|Highway|Circle|Row|Gardens|Grove|Mews|Hill|Rise|Walk|Green|Parade|"
+    r"Esplanade|Promenade|Quay|Wharf|Trail|Heights|Plaza|Vale|View|Circuit|Loop|Pike|Alley|"
+    r"Turnpike|Expressway|Freeway|Crossing|Cove|Glen|Meadows?|Ridge|Strand|Park)\b"
+    r"|(?:St|Ave|Rd|Ln|Blvd|Dr|Ct|Pl|Pkwy|Sq|Hwy)\b\.?)"
+)
+_STREET_EN = (
+    rf"\b\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?[ \t]+(?:{_ADDRESS_WORD}[ \t]+){{1,4}}{_EN_SUFFIX}"
+    r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor)\.?[ \t]*#?[\w-]+)?"
+)
+_PARTICLES = r"(?:(?:de|du|des|del|la|las|los|le|di|da|l'|d')[ \t]*)*"
+_STREET_FR = (
+    r"\b\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+"
+    r"(?i:rue|boulevard|bd|avenue|av\.|place|chemin|allée|quai|impasse|route|cours|passage)"
+    rf"[ \t]+{_PARTICLES}{_ADDRESS_WORD}(?:[ \t]+{_PARTICLES}{_ADDRESS_WORD}){{0,3}}"
+)
+_STREET_DE = (
+    r"\b(?:(?:Am|An[ \t]+der|Im|Auf[ \t]+dem)[ \t]+\p{Lu}[\p{L}\-]*|\p{Lu}[\p{L}\-]*"
+    r"(?:straße|strasse|str\.|weg|platz|allee|gasse|straat|laan|gracht|plein|steeg|kade|dijk)"
+    r"|\p{Lu}[\p{L}\-]*[ \t]+(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse))"
+    r"[ \t]+\d{1,4}[a-zA-Z]?\b"
+)
+_STREET_ES = (
+    r"\b(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Corso|Rua)"
+    rf"[ \t]+{_PARTICLES}{_ADDRESS_WORD}(?:[ \t]+{_PARTICLES}{_ADDRESS_WORD}){{0,3}},?[ \t]+"
+    r"\d{1,4}[a-zA-Z]?\b"
+)
+_STREET = rf"{_UNIT_PREFIX}(?:{_STREET_EN}|{_STREET_FR}|{_STREET_DE}|{_STREET_ES})"
+# City words need a lower-case letter so that a UK postcode ("NW1 6XE") is not read as a city.
+_CITY = (
+    r"\p{Lu}\p{Ll}[\p{L}'’\-]*"
+    r"(?:[ \t]+(?:(?:am|an|im|der|de|sur|upon|on|la|le)[ \t]+)?\p{Lu}\p{Ll}[\p{L}'’\-]*){0,2}\b"
+)
+_POSTCODE = (
+    r"(?:[A-Z]{2,3}[ \t]+\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}"
+    r"|\d{4}[ \t]?[A-Z]{2}|\d{4,6}(?:-\d{4})?|\d{1,2}[ºª°](?:[ \t]*[A-Z])?)\b"
+)
+_ADDRESS_PART = rf"(?:{_POSTCODE}|{_CITY})"
+_ADDRESS_TAIL = rf",[ \t]*{_ADDRESS_PART}(?:,?[ \t]+{_ADDRESS_PART}|,[ \t]*{_ADDRESS_PART}){{0,4}}"
+_ADDRESS_PATTERNS = [
+    # With a city and/or postcode the shape alone is convincing.
+    Pattern("street, city/postcode", rf"{_STREET}{_ADDRESS_TAIL}", 0.6),
+    # A bare "12 Foo Road" is also a product-name shape: it needs a context word to pass, and
+    # must not be followed by a noun ("2 Lumen Drive units"); prepositions may follow.
+    Pattern(
+        "street only",
+        rf"{_STREET}(?![ \t]+(?!(?:in|at|on|near|and|or|for|to|since|until|from)\b)\p{{Ll}})",
+        0.3,
+    ),
+]
+_ADDRESS_CONTEXT = [
+    "address", "live", "reside", "ship", "deliver", "mail", "home", "billing", "located", "visit",
+]
+
+_CN_ID_PATTERNS = [
+    Pattern(
+        "PRC resident id",
+        # Written whole or grouped 6-8-4 (region, birth date, sequence + check).
+        r"(?<![\dA-Za-z])[1-9]\d{5}(?P<sep>[ \t-]?)(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])"
+        r"(?:0[1-9]|[12]\d|3[01])(?P=sep)\d{3}[\dXx](?![\dA-Za-z])",
+        0.5,
+    )
+]
+
+# Presidio's card pattern misses the 4-6-5 grouping of American Express numbers and the
+# 2221-2720 Mastercard range; Luhn validation still applies to these.
+_EXTRA_CARD_PATTERNS = [
+    Pattern("Amex 4-6-5", r"\b3[47]\d{2}[- ]?\d{6}[- ]?\d{5}\b", 0.3),
+    Pattern("Mastercard 2-series", r"\b2[2-7]\d{2}(?:[- ]?\d{4}){3}\b", 0.3),
+]
+
+# Numbers from regions outside _PHONE_REGIONS in national format ("Phone: 0803 555 0199", "call
+# me at 616 503 966") are still phones when a label or verb says so: 8-15 digits right after it.
+_LABELLED_PHONE_PATTERNS = [
+    Pattern(
+        "labelled phone",
+        r"(?<=\b(?i:phone|tel|telephone|mobile|cell|fax|whatsapp|wechat|call|ring|reach|sms|text|"
+        r"dial|(?:my|your|his|her|their|direct|contact|callback|home|work)[ \t]+(?:number|no\.?|line)"
+        r")\b[^\n\d+]{0,15}|手机|电话|联系方式)"
+        r"\(?\+?\(?\d(?:[ .\-()]{0,2}\d){7,14}(?!\d)",
+        0.6,
+    ),
+    # "+" and a country code are evidence enough, for numbering plans libphonenumber rejects
+    # (fictional ranges such as +44 7700 900xxx) and for regions outside _PHONE_REGIONS.
+    Pattern(
+        "international phone",
+        r"(?<![\w+])(?:\+|\(\+)\d{1,3}\)?(?:[ .\-()]{0,3}\d){7,14}(?![\w\-])",
+        0.5,
+    ),
+]
+_PHONE_REGIONS = ("US", "GB", "CN", "DE", "FR", "IN", "CA", "AU")
+_PHONE_CONTEXT = PhoneRecognizer.CONTEXT + [
+    "tel", "mob", "fax", "whatsapp", "wechat", "reach", "contact", "text",
+]
+# Runs of 7+ digits with phone punctuation (libphonenumber's shortest valid numbers here), and
+# the characters around them that its leniency checks look at.
+_PHONE_CANDIDATE = re.compile(r"[+(（]?\d(?:[ \t().\-/–]{0,3}\d){6,}")
+_PHONE_WINDOW_MARGIN = 8
+_DIGIT_GROUP_BEFORE = re.compile(r"\d[ \t]$")
+_DIGIT_GROUP_AFTER = re.compile(r"[ \t]\d")
+_CN_MOBILE = re.compile(r"1[3-9]\d{9}")
+# Grouped like a payment card (4-4-4-4, Amex 4-6-5): longer than any phone number's grouping.
+_CARD_SHAPE = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}|\d{4}([ -])\d{6}\2\d{5}")
+# An identifier character just before/after a match: the digits belong to ORD-2024-118734 etc.
+_ID_CHARS = frozenset("-_/#." + string.ascii_letters + string.digits)
+
+# spaCy labels other than PERSON never leave the NLP engine (see SUPPORTED_ENTITIES for why).
+SPACY_LABELS_IGNORED = [
+    "ORG", "NORP", "GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY",
+    "PERCENT", "QUANTITY", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+]
+_NAME_SHAPE = re.compile(r"[^\W\d_](?:[^\W\d_]|[.'’ \-])*")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+class _NamePositionRecognizer(PatternRecognizer):
+    """PERSON from the position a name takes in support text (see _NAME_PATTERNS)."""
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """A company or product in a name position ("Bill to: Nordkyn Freight") is no person."""
+        return not _ORG_WORDS.isdisjoint(pattern_text.split())
+
+
+class _CnResidentIdRecognizer(PatternRecognizer):
+    """CN_RESIDENT_ID: an 18-character id whose date is plausible and whose check digit holds."""
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Keep only ids with a valid MOD 11-2 check character."""
+        return cn_resident_id_valid(re.sub(r"[ \t-]", "", pattern_text))
+
+
+class _EmailRecognizer(EmailRecognizer):
+    """E-mail by shape alone: intranet domains (corp.local, *.internal) are not public TLDs."""
+
+    def validate_result(self, pattern_text: str) -> bool:
+        """Presidio checks the TLD against the public-suffix list; any dotted domain counts here."""
+        return "." in pattern_text.rpartition("@")[2]
+
+
+class _IpRecognizer(IpRecognizer):
+    """IP_ADDRESS for hosts only: loopback/unspecified and CIDR ranges in docs identify no one."""
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """Invalid, or an address/range that cannot point at a person's device."""
+        if super().invalidate_result(pattern_text) or "/" in pattern_text:
+            return True
+        address = ipaddress.ip_address(pattern_text.split("%")[0])
+        return address.is_loopback or address.is_unspecified
+
+
+class _PhoneRecognizer(PhoneRecognizer):
+    """libphonenumber matching at VALID leniency, minus digits that are part of an identifier."""
+
+    # A bare digit run is a phone number only with a context word nearby (Presidio adds the
+    # context boost to this score), except for the 11-digit CN mobile, always written bare.
+    BARE_DIGITS_SCORE = 0.1
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Drop matches glued to ids (INV-88213409, ORD-2024-118734) or to more digit groups
+        (a card-shaped "4954 4595 5734 8106"); demote bare digit runs ("case 08806954").
+
+        libphonenumber runs once per region over the whole text, which made it the slowest
+        recognizer; it only sees the runs that hold enough digits to be a phone number here.
+        """
+        kept = []
+        for r in self._match_candidates(text, entities, nlp_artifacts):
+            if (
+                (r.start > 0 and text[r.start - 1] in _ID_CHARS)
+                or (r.end < len(text) and text[r.end] in _ID_CHARS - {"."})
+                or _DIGIT_GROUP_BEFORE.search(text, 0, r.start)
+                or _DIGIT_GROUP_AFTER.match(text, r.end)
+                or _CARD_SHAPE.fullmatch(text, r.start, r.end)
+            ):
+                continue
+            if text[r.start : r.end].isdigit() and not _CN_MOBILE.fullmatch(text[r.start : r.end]):
+                r.score = min(r.score, self.BARE_DIGITS_SCORE)
+            kept.append(r)
+        return kept
+
+    def _match_candidates(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None
+    ) -> list[RecognizerResult]:
+        """Presidio's matching on each digit-rich window, with offsets into the whole text."""
+        results = []
+        for candidate in _PHONE_CANDIDATE.finditer(text):
+            start = max(candidate.start() - _PHONE_WINDOW_MARGIN, 0)
+            window = text[start : candidate.end() + _PHONE_WINDOW_MARGIN]
+            for r in super().analyze(window, entities, nlp_artifacts):
+                r.start, r.end = r.start + start, r.end + start
+                results.append(r)
+        return EntityRecognizer.remove_duplicates(results)
+
+
+# The spaCy PERSON recognizer's name: the scrubber treats its one-word guesses as too weak to propagate.
+PERSON_NER_NAME = "SpacyPersonRecognizer"
+
+
+class _PersonNerRecognizer(SpacyRecognizer):
+    """spaCy PERSON, without the small model's misfires on codes, hosts and placeholders."""
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        """Cut a trailing possessive ("Wei Zhang's"), keep name-shaped proper-noun spans only.
+
+        The proper-noun test drops sentence-initial common words the small model calls PERSON
+        ("Meter", "Glad"); the neighbour test drops the first word of a company or product
+        ("Veltro" in "Veltro Payments").
+        """
+        kept = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            possessive = _POSSESSIVE.search(text, result.start, result.end)
+            if possessive:
+                result.end = possessive.start()
+            span = nlp_artifacts.tokens.char_span(result.start, result.end, alignment_mode="expand")
+            following = span.doc[span.end].text if span.end < len(span.doc) else ""
+            if (
+                looks_like_name(text[result.start : result.end])
+                and following not in _ORG_WORDS
+                and all(token.pos_ == "PROPN" for token in span if token.is_alpha)
+            ):
+                kept.append(result)
+        return kept
+
+
+def looks_like_name(value: str) -> bool:
+    """Capitalised letters/spaces/dots/hyphens/apostrophes, no digits, no greeting or team word."""
+    return (
+        bool(_NAME_SHAPE.fullmatch(value))
+        and value[0].isupper()
+        and _NOT_NAMES.isdisjoint(value.split())
+        and _ORG_WORDS.isdisjoint(value.split())
+    )
+
+
+def build_recognizers(config: ScrubberConfig) -> list[EntityRecognizer]:
+    """The full recognizer set; which entities run is decided per analyze call."""
+    lang = config.language
+    recognizers: list[EntityRecognizer] = [
+        _PersonNerRecognizer(
+            supported_language=lang, supported_entities=["PERSON"], name=PERSON_NER_NAME
+        ),
+        _NamePositionRecognizer(
+            "PERSON",
+            name="NamePositionRecognizer",
+            supported_language=lang,
+            patterns=_NAME_PATTERNS,
+            global_regex_flags=_CASE_SENSITIVE,
+        ),
+        _EmailRecognizer(supported_language=lang),
+        _PhoneRecognizer(
+            supported_language=lang,
+            supported_regions=_PHONE_REGIONS,
+            leniency=2,  # VALID: at POSSIBLE, "2024-118734" in ORD-2024-118734 is a US number
+            context=_PHONE_CONTEXT,
+        ),
+        PatternRecognizer(
+            "PHONE_NUMBER",
+            name="LabelledPhoneRecognizer",
+            supported_language=lang,
+            patterns=_LABELLED_PHONE_PATTERNS,
+        ),
+        CreditCardRecognizer(
+            supported_language=lang, patterns=CreditCardRecognizer.PATTERNS + _EXTRA_CARD_PATTERNS
+        ),
+        IbanRecognizer(supported_language=lang),
+        UsSsnRecognizer(supported_language=lang),
+        _CnResidentIdRecognizer(
+            "CN_RESIDENT_ID",
+            name="CnResidentIdRecognizer",
+            supported_language=lang,
+            patterns=_CN_ID_PATTERNS,
+            context=["身份证", "identity", "resident", "citizen", "id"],
+        ),
+        _IpRecognizer(supported_language=lang),
+        PatternRecognizer(
+            "STREET_ADDRESS",
+            name="StreetAddressRecognizer",
+            supported_language=lang,
+            patterns=_ADDRESS_PATTERNS,
+            context=_ADDRESS_CONTEXT,
+            global_regex_flags=_CASE_SENSITIVE,
+        ),
+        PatternRecognizer(
+            "DATE_OF_BIRTH",
+            name="DateOfBirthRecognizer",
+            supported_language=lang,
+            patterns=_DOB_PATTERNS,
+            global_regex_flags=_CASE_SENSITIVE,
+        ),
+    ]
+    if config.deny_list:
+        recognizers.append(
+            PatternRecognizer(
+                DENY_LIST_ENTITY,
+                name="DenyListRecognizer",
+                supported_language=lang,
+                deny_list=config.deny_list,
+            )
+        )
+    return recognizers

@@ -1,0 +1,328 @@
+"""The scrub engine: Presidio analysis with the project's recognizers, then typed pseudonyms (or mask,
+hash, encrypt). Built once from a `ScrubberConfig`; `scrub` for one text, `scrub_many` for batches.
+
+The scrubber is tuned for enterprise support data: it must remove personal data (names, contact
+details, national ids, payment data, addresses, birth dates) while leaving the business content
+that the fine-tune learns from (order/ticket ids, SKUs, versions, amounts, release dates, commit
+hashes, product names) intact.
+"""
+
+from __future__ import annotations
+
+import os
+import multiprocessing
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Hashable, NamedTuple, Sequence
+
+from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpEngineProvider
+from presidio_anonymizer import AnonymizerEngine, DeanonymizeEngine
+from presidio_anonymizer.entities import OperatorConfig, OperatorResult
+from presidio_anonymizer.operators import Operator, OperatorType
+from presidio_anonymizer.operators.aes_cipher import AESCipher
+
+from llmops.pii.config import DENY_LIST_ENTITY, SUPPORTED_ENTITIES, ScrubberConfig
+from llmops.pii.recognizers import PERSON_NER_NAME, SPACY_LABELS_IGNORED, build_recognizers, looks_like_name
+
+
+class PiiSpan(NamedTuple):
+    """One replaced entity, with offsets into the original text."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass
+class ScrubResult:
+    """Scrubbed text plus what was removed from it."""
+
+    text: str
+    entities: dict[str, int]
+    spans: list[PiiSpan]
+
+
+class _Pseudonymize(Operator):
+    """Anonymize operator that looks up the per-document typed pseudonym of a value."""
+
+    def operate(self, text: str = "", params: dict | None = None) -> str:
+        """Return the <TYPE_n> assigned to this (type, value) before anonymization."""
+        assert params is not None
+        return params["pseudonyms"][(params["entity_type"], _pseudonym_key(text))]
+
+    def validate(self, params: dict | None = None) -> None:
+        """Require the pseudonym table."""
+        if not params or "pseudonyms" not in params:
+            raise ValueError("placeholder operator needs a 'pseudonyms' table")
+
+    def operator_name(self) -> str:
+        """Name used in OperatorConfig."""
+        return "placeholder"
+
+    def operator_type(self) -> OperatorType:
+        """An anonymizer (not a deanonymizer)."""
+        return OperatorType.Anonymize
+
+
+def _pseudonym_key(value: str) -> str:
+    """Values that differ only in case or spacing are the same person/number."""
+    return " ".join(value.split()).casefold()
+
+
+class Scrubber:
+    """Analyzer + anonymizer built once; scrub() per text, scrub_many() for batches."""
+
+    def __init__(self, config: ScrubberConfig | None = None) -> None:
+        self.config = config or ScrubberConfig()
+        nlp_engine = NlpEngineProvider(
+            nlp_configuration={
+                "nlp_engine_name": "spacy",
+                "models": [
+                    {"lang_code": self.config.language, "model_name": self.config.spacy_model}
+                ],
+                "ner_model_configuration": {
+                    "model_to_presidio_entity_mapping": {"PERSON": "PERSON", "PER": "PERSON"},
+                    "labels_to_ignore": SPACY_LABELS_IGNORED,
+                },
+            }
+        ).create_engine()
+        registry = RecognizerRegistry(
+            recognizers=build_recognizers(self.config),
+            supported_languages=[self.config.language],
+        )
+        self._analyzer = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=nlp_engine,
+            supported_languages=[self.config.language],
+            default_score_threshold=self.config.score_threshold,
+        )
+        # Presidio uses tokens, lemmas, POS and entities; the dependency parser is unused and costs
+        # about a fifth of the spaCy time.
+        nlp = self._analyzer.nlp_engine.get_nlp(self.config.language)
+        if "parser" in nlp.pipe_names:
+            nlp.disable_pipe("parser")
+        self._batch_analyzer = BatchAnalyzerEngine(self._analyzer)
+        self._anonymizer = AnonymizerEngine()
+        self._anonymizer.add_anonymizer(_Pseudonymize)
+        self._deanonymizer = DeanonymizeEngine()
+        self.entities = list(self.config.entities or SUPPORTED_ENTITIES)
+        if self.config.deny_list and DENY_LIST_ENTITY not in self.entities:
+            self.entities.append(DENY_LIST_ENTITY)
+
+    def scrub(self, text: str) -> ScrubResult:
+        """Scrub one text (API path)."""
+        results = self._drop_allow_listed_names(text, self._analyzer.analyze(text, **self._analyze_kwargs()))
+        return self._anonymize(text, _with_repeats(text, results, _detected_values(text, results)))
+
+    def scrub_many(
+        self, texts: Sequence[str], groups: Sequence[Hashable] | None = None
+    ) -> list[ScrubResult]:
+        """Scrub many texts with spaCy batching (nlp.pipe); same output as scrub() per text.
+
+        Large inputs are analyzed in n_process forked workers (spaCy and the recognizers both
+        run there, not only the NLP step); overlap resolution and anonymization stay here.
+        Texts sharing a group id (the title, body and metadata fields of one document) share
+        what was detected: a name found in the body is also removed from a title that gave the
+        recognizers no context. Pseudonym numbering still restarts for every text.
+        """
+        texts = list(texts)
+        groups = list(groups) if groups is not None else list(range(len(texts)))
+        workers = min(self._workers(), len(texts) // max(self.config.parallel_min_texts // 2, 1))
+        if workers > 1 and len(texts) >= self.config.parallel_min_texts:
+            analyzed = self._analyze_in_workers(texts, workers)
+        else:
+            analyzed = self._analyze_batch(texts)
+        analyzed = [self._drop_allow_listed_names(text, results) for text, results in zip(texts, analyzed)]
+        detected: dict[Hashable, dict[str, RecognizerResult]] = {}
+        for group, text, results in zip(groups, texts, analyzed):
+            detected.setdefault(group, {}).update(_detected_values(text, results))
+        return [
+            self._anonymize(text, _with_repeats(text, results, detected[group]))
+            for group, text, results in zip(groups, texts, analyzed)
+        ]
+
+    def _allowed(self, value: str) -> bool:
+        entries = self.config.allow_list
+        if self.config.allow_list_match == "regex":
+            return any(re.search(entry, value, re.IGNORECASE) for entry in entries)
+        return value in entries
+
+    def _drop_allow_listed_names(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+        """Presidio checks the allow list against a whole detection; a multi-word PERSON guess with an
+        allow-listed word in it ("Explained Lumora") is the NER misreading a brand, not a name, and
+        would otherwise spread the brand's removal to every mention through the name-part repeats."""
+        if not self.config.allow_list:
+            return results
+        return [r for r in results
+                if r.entity_type != "PERSON" or not any(self._allowed(w) for w in text[r.start : r.end].split())]
+
+    def _analyze_batch(self, texts: list[str]) -> list[list[RecognizerResult]]:
+        return list(
+            self._batch_analyzer.analyze_iterator(
+                texts, batch_size=self.config.batch_size, **self._analyze_kwargs()
+            )
+        )
+
+    def _workers(self) -> int:
+        """Processes to use: fork only (workers inherit the loaded models), never from a
+        daemonic process (which may not have children)."""
+        if (
+            "fork" not in multiprocessing.get_all_start_methods()
+            or multiprocessing.current_process().daemon
+        ):
+            return 1
+        return self.config.n_process or len(os.sched_getaffinity(0))
+
+    def _analyze_in_workers(self, texts: list[str], workers: int) -> list[list[RecognizerResult]]:
+        """Analyze contiguous chunks in forked processes; results come back in input order."""
+        global _WORKER_SCRUBBER
+        chunk = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out long texts
+        chunks = [texts[i : i + chunk] for i in range(0, len(texts), chunk)]
+        _WORKER_SCRUBBER = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_analyze_chunk, chunks)
+                # Let the workers exit on their own before the pool is left: leaving it terminates
+                # them with SIGTERM, which a process can inherit as ignored (Dagster maps SIGTERM to
+                # SIGINT's handler, ignored in background jobs), and then the join never returns.
+                pool.close()
+                pool.join()
+            return [r for part in parts for r in part]
+        finally:
+            _WORKER_SCRUBBER = None
+
+    def decrypt(self, text: str) -> str:
+        """Re-identify text scrubbed with operator='encrypt' (authorized use only)."""
+        key = self.config.encryption_key
+        if not key:
+            raise ValueError("decrypt needs the encryption_key used to scrub")
+        tokens = [
+            OperatorResult(m.start(), m.end(), "ENCRYPTED")
+            for m in _CIPHERTEXT_RE.finditer(text)
+            if _decrypts(key, m.group())
+        ]
+        return self._deanonymizer.deanonymize(
+            text, tokens, {"DEFAULT": OperatorConfig("decrypt", {"key": key})}
+        ).text
+
+    def _analyze_kwargs(self) -> dict:
+        return {
+            "language": self.config.language,
+            "entities": self.entities,
+            "allow_list": self.config.allow_list or None,
+            "allow_list_match": self.config.allow_list_match,
+        }
+
+    def _anonymize(self, text: str, results: list[RecognizerResult]) -> ScrubResult:
+        """Resolve overlaps with Presidio, then apply the configured operator to what is left."""
+        # Pass 1 ("keep" leaves the text as is) yields Presidio's own conflict resolution and
+        # whitespace merging in original offsets, so pseudonym numbers follow the final spans.
+        kept = self._anonymizer.anonymize(text, results, {"DEFAULT": OperatorConfig("keep")})
+        spans = sorted(
+            (PiiSpan(i.entity_type, i.start, i.end, i.score) for i in kept.items),
+            key=lambda s: s.start,
+        )
+        resolved = [RecognizerResult(s.entity_type, s.start, s.end, s.score) for s in spans]
+        scrubbed = self._anonymizer.anonymize(text, resolved, self._operators(text, spans))
+        return ScrubResult(
+            text=scrubbed.text,
+            entities=dict(Counter(s.entity_type for s in spans)),
+            spans=spans,
+        )
+
+    def _operators(self, text: str, spans: list[PiiSpan]) -> dict[str, OperatorConfig]:
+        operator = self.config.operator
+        if operator == "mask":
+            params = {"masking_char": "*", "chars_to_mask": len(text), "from_end": False}
+        elif operator == "hash":
+            params = {"hash_type": "sha256"}
+            if self.config.hash_salt:
+                params["salt"] = self.config.hash_salt
+        elif operator == "encrypt":
+            params = {"key": self.config.encryption_key}
+        else:
+            params = {"pseudonyms": _number_pseudonyms(text, spans)}
+        return {"DEFAULT": OperatorConfig(operator, params)}
+
+
+# The Scrubber a forked worker inherits from the parent process (set only around the fork).
+_WORKER_SCRUBBER: Scrubber | None = None
+
+
+def _analyze_chunk(texts: list[str]) -> list[list[RecognizerResult]]:
+    """Worker side of Scrubber._analyze_in_workers."""
+    assert _WORKER_SCRUBBER is not None, "only called in workers forked by scrub_many"
+    return _WORKER_SCRUBBER._analyze_batch(texts)
+
+
+# Shorter detected values (initials, "Li") are not propagated to other mentions: too ambiguous.
+_MIN_REPEAT_CHARS = 3
+
+
+def _detected_values(text: str, results: list[RecognizerResult]) -> dict[str, RecognizerResult]:
+    """Detected value -> its result, for the values worth looking for elsewhere.
+
+    The parts of a full name are looked for too: once "Astrid T. Lindqvist" is known, a later
+    "thanks Astrid" is the same person. Not propagated: very short values, and one-word spaCy
+    PERSON guesses, the model's most frequent misfire (a brand like "Lumora" would otherwise
+    vanish from a whole document).
+    """
+    values: dict[str, RecognizerResult] = {}
+    for r in results:
+        value = text[r.start : r.end]
+        words = value.split()
+        if len(value) < _MIN_REPEAT_CHARS or (
+            len(words) == 1
+            and r.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY)
+            == PERSON_NER_NAME
+        ):
+            continue
+        values[value] = r
+        if r.entity_type == "PERSON" and len(words) > 1:
+            for word in words:
+                if len(word) >= _MIN_REPEAT_CHARS and looks_like_name(word) and "." not in word:
+                    values.setdefault(word, r)
+    return values
+
+
+def _with_repeats(
+    text: str, results: list[RecognizerResult], detected: dict[str, RecognizerResult]
+) -> list[RecognizerResult]:
+    """Add every other occurrence of a detected value: NER is not consistent across mentions.
+
+    Overlaps with existing results are left to the anonymizer's conflict resolution.
+    """
+    repeats = [
+        RecognizerResult(found.entity_type, m.start(), m.end(), found.score)
+        for value, found in detected.items()
+        for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", text)
+    ]
+    return results + repeats
+
+
+def _number_pseudonyms(text: str, spans: list[PiiSpan]) -> dict[tuple[str, str], str]:
+    """<TYPE_n> per distinct value, numbered by first appearance; restarts for every text."""
+    pseudonyms: dict[tuple[str, str], str] = {}
+    per_type: Counter[str] = Counter()
+    for span in spans:
+        key = (span.entity_type, _pseudonym_key(text[span.start : span.end]))
+        if key not in pseudonyms:
+            per_type[span.entity_type] += 1
+            pseudonyms[key] = f"<{span.entity_type}_{per_type[span.entity_type]}>"
+    return pseudonyms
+
+
+# Presidio's encrypt output: url-safe base64 of a 16-byte IV plus at least one AES block.
+_CIPHERTEXT_RE = re.compile(r"(?<![\w=-])[A-Za-z0-9_-]{43,}={0,2}(?![\w=-])")
+
+
+def _decrypts(key: str, token: str) -> bool:
+    """Whether token is ciphertext under key (other long tokens in the text are left alone)."""
+    try:
+        AESCipher.decrypt(key.encode(), token)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True

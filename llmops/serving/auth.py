@@ -1,0 +1,38 @@
+"""Who may call what: the bearer API key checked against the key store, and its role against the
+endpoint's. A FastAPI dependency, so each router states the role it needs next to its routes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from llmops.ops.api_keys import ApiKey, role_allows
+from llmops.serving.schemas import ApiError
+from llmops.serving.state import ServerConfig
+
+_bearer = HTTPBearer(auto_error=False, description="an API key from `llmops keys create`")
+
+
+def authorize(config: ServerConfig, required: str) -> Callable[..., Awaitable[ApiKey | None]]:
+    """A dependency that admits keys with the ``required`` role or above (everyone when
+    ``config.keys`` is None) and puts the key's id and role in the request state for the audit."""
+
+    # async: a hash and a cached lookup (the key file is re-read only when it changes) cost less
+    # than the thread-pool hop FastAPI would make for a plain function
+    async def check(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> ApiKey | None:
+        if config.keys is None:
+            return None
+        if credentials is None:
+            raise ApiError(401, "missing API key: send 'Authorization: Bearer <key>'", code="invalid_api_key")
+        key = config.keys.authenticate(credentials.credentials)
+        if key is None:
+            raise ApiError(401, "invalid or revoked API key", code="invalid_api_key")
+        request.state.key_id, request.state.role = key.id, key.role
+        if not role_allows(key.role, required):
+            raise ApiError(403, f"this endpoint needs the {required!r} role; key {key.id} has {key.role!r}",
+                           "permission_error", code="insufficient_permissions")
+        return key
+
+    return check

@@ -1,0 +1,116 @@
+"""The OpenAI-compatible endpoints: ``/v1/models`` and ``/v1/chat/completions``, whole or streamed
+as server-sent events, grounded by retrieval and answered with the ``sources`` used. Every answer
+leaves scrubbed, and is remembered (scrubbed) for ``/v1/feedback``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+
+from llmops.ops.api_keys import ApiKey
+from llmops.serving.answerer import ScrubbedStream
+from llmops.serving.auth import authorize
+from llmops.serving.metrics import prompt_digest
+from llmops.serving.schemas import ApiError, ChatCompletionRequest
+from llmops.serving.state import Remembered, ServerState
+
+log = logging.getLogger(__name__)
+
+
+def build_chat_router(server: ServerState) -> APIRouter:
+    """The chat routes over ``server``'s models, limits, metrics and response memory; readers and admins."""
+    router = APIRouter()
+    served, limits, metrics, memory = server.served, server.config.limits, server.metrics, server.memory
+    reader = Depends(authorize(server.config, "reader"))
+
+    @router.get("/v1/models", dependencies=[reader])
+    def list_models(request: Request) -> dict:
+        request.state.model_version = served.champion.model_id
+        return {"object": "list", "data": [{"id": a.model_id, "object": "model", "created": 0, "owned_by": "llmops"}
+                                           for a in served.versions()]}
+
+    @router.post("/v1/chat/completions", response_model=None)
+    def chat_completions(body: ChatCompletionRequest, request: Request, key: ApiKey | None = reader) -> dict | StreamingResponse:
+        messages = [m.model_dump() for m in body.messages]
+        if not any(m["role"] == "user" for m in messages):
+            raise ApiError(400, "messages must contain at least one user message", param="messages")
+        if sum(len(m["content"]) for m in messages) > limits.max_prompt_chars:
+            raise ApiError(400, f"messages exceed {limits.max_prompt_chars} characters in total", param="messages",
+                           code="context_length_exceeded")
+        answerer = served.pick()
+        state = request.state
+        state.model_version = answerer.model_id
+        said = [m["content"] for m in messages]
+        scrubbed_said = answerer.scrub_all(said)
+        question = next(text for text, m in zip(reversed(scrubbed_said), reversed(messages)) if m["role"] == "user")
+        state.prompt_sha256 = prompt_digest(scrubbed_said)
+        max_tokens = min(body.max_tokens or limits.max_new_tokens, limits.max_new_tokens)
+        sampling = body.sampling()
+        try:
+            hits = answerer.retrieve(messages, body.top_k, body.where)
+        except ValueError as exc:
+            raise ApiError(400, str(exc), param="where") from exc
+        sources = [{"doc_id": h.doc_id, "source": h.source, "title": h.title, "score": round(h.score, 4)} for h in hits]
+        response_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+
+        def finished(answer: str, prompt_tokens: int, completion_tokens: int) -> dict:
+            state.prompt_tokens, state.completion_tokens = prompt_tokens, completion_tokens
+            metrics.tokens.labels(answerer.model_id, "prompt").inc(prompt_tokens)
+            metrics.tokens.labels(answerer.model_id, "completion").inc(completion_tokens)
+            memory.put(response_id, Remembered(question, answer, answerer.model_id, key.id if key else None))
+            return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                    "total_tokens": prompt_tokens + completion_tokens}
+
+        if not body.stream:
+            completion = answerer.complete(messages, max_tokens, hits, sampling)
+            usage = finished(completion.text, completion.prompt_tokens, completion.completion_tokens)
+            return {"id": response_id, "object": "chat.completion", "created": created, "model": answerer.model_id,
+                    "choices": [{"index": 0, "message": {"role": "assistant", "content": completion.text},
+                                 "finish_reason": completion.finish_reason}],
+                    "usage": usage, "sources": sources}
+
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+
+        def chunk(delta: dict, finish_reason: str | None = None, **extra: Any) -> str:
+            return _sse({"id": response_id, "object": "chat.completion.chunk", "created": created, "model": answerer.model_id,
+                         "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}], **extra})
+
+        def events() -> Iterator[str]:
+            start = time.perf_counter()
+            yield chunk({"role": "assistant", "content": ""}, sources=sources)
+            guard = ScrubbedStream(lambda texts: answerer.scrub_results([*said, *texts])[len(said):])
+            last = None
+            try:
+                for last in answerer.stream(messages, max_tokens, hits, sampling):
+                    delta = guard.feed(last.text) + (guard.finish() if last.finish_reason else "")
+                    if delta:
+                        if guard.released == delta:
+                            metrics.first_token.labels(answerer.model_id).observe(time.perf_counter() - start)
+                        yield chunk({"content": delta})
+            except Exception:  # the 200 status line is gone already: end the stream with an error event
+                log.exception("generation failed mid-stream (%s)", answerer.model_id)
+                state.stream_error = True
+                yield _sse({"error": {"message": "generation failed; the answer is incomplete", "type": "server_error",
+                                      "param": None, "code": None}})
+                return
+            usage = finished(guard.released, last.prompt_tokens if last else 0, last.completion_tokens if last else 0)
+            yield chunk({}, last.finish_reason if last else "stop")
+            if include_usage:
+                yield _sse({"id": response_id, "object": "chat.completion.chunk", "created": created,
+                            "model": answerer.model_id, "choices": [], "usage": usage})
+            yield _sse("[DONE]")
+
+        return StreamingResponse(events(), media_type="text/event-stream", headers={"cache-control": "no-cache"})
+
+    return router
+
+
+def _sse(payload: dict | str) -> str:
+    return f"data: {payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)}\n\n"

@@ -1,0 +1,154 @@
+"""Which registered versions answer: loading a version from the registry into an ``Answerer``,
+and ``ServedModels``, the champion (and canary challenger) swapped atomically when the registry
+aliases move, so a promotion reaches the server without a restart."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from dataclasses import dataclass
+
+from llmops.monitor.feedback import served_model_id
+from llmops.pii.scrubber import Scrubber
+from llmops.registry.models import CHALLENGER, CHAMPION, ModelRegistry
+from llmops.retrieval.index import Retriever
+from llmops.serving.answerer import Answerer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RegistryLoader:
+    """Loads registered versions of one model into Answerers sharing the retriever and scrubber."""
+
+    registry: ModelRegistry
+    retriever: Retriever | None
+    scrubber: Scrubber | None = None
+    backend: str | None = None  # generation engine (see backends); None: $LLMOPS_BACKEND or transformers
+    precision: str = "fp32"  # the transformers engine's weights: fp32, bf16 or auto (see backends.serving_chat)
+
+    def version(self, alias: str) -> str | None:
+        found = self.registry.aliased(alias)
+        return found.version if found else None
+
+    def model_id(self, version: str) -> str:
+        return served_model_id(self.registry.name, version)
+
+    def load(self, version: str) -> Answerer:
+        from llmops.serving.backends import serving_chat
+
+        pyfunc = self.registry.load(version).unwrap_python_model()
+        chat = serving_chat(pyfunc, self.registry, version, self.backend, self.precision)  # batched transformers, or llama.cpp
+        return Answerer(chat, self.retriever, self.model_id(version), pyfunc.system_prompt, self.scrubber)
+
+
+class ServedModels:
+    """The champion (and optional canary challenger) answering now, swapped atomically.
+
+    A request picks its Answerer once and keeps the reference, so a swap never touches a request
+    in flight: it finishes on the old version, which is freed when the last such request ends.
+    """
+
+    def __init__(self, champion: Answerer, loader: RegistryLoader | None = None, canary_share: float = 0.0) -> None:
+        if not 0.0 <= canary_share <= 1.0:
+            raise ValueError(f"canary share must be within [0, 1], got {canary_share}")
+        self.champion = champion
+        self.challenger: Answerer | None = None
+        self.loader = loader
+        self.canary_share = canary_share
+        self.last_error: str | None = None
+        self.swaps = 0
+        self._refresh_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def pick(self) -> Answerer:
+        challenger = self.challenger
+        if challenger is not None and random.random() < self.canary_share:
+            return challenger
+        return self.champion
+
+    def versions(self) -> list[Answerer]:
+        return [a for a in (self.champion, self.challenger) if a is not None]
+
+    def refresh(self) -> dict[str, str | None]:
+        """Follow the registry aliases: load a changed version fully, then swap it in."""
+        if self.loader is None:
+            return {"champion": self.champion.model_id, "challenger": None}
+        with self._refresh_lock:
+            try:
+                self._follow(CHAMPION)
+                if self.canary_share > 0:
+                    self._follow(CHALLENGER)
+                self.last_error = None
+            except Exception as exc:  # a broken registry or version keeps the current model serving
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("model refresh failed; still serving %s", self.champion.model_id)
+                raise
+        challenger = self.challenger
+        return {"champion": self.champion.model_id, "challenger": challenger.model_id if challenger else None}
+
+    def _follow(self, alias: str) -> None:
+        version = self.loader.version(alias)
+        current = self.champion if alias == CHAMPION else self.challenger
+        if version is None:
+            if alias != CHAMPION:
+                self.challenger = None
+            return
+        wanted = self.loader.model_id(version)
+        if current is not None and current.model_id == wanted:
+            return
+        loaded = next((a for a in self.versions() if a.model_id == wanted), None) or self.loader.load(version)
+        if alias == CHAMPION:
+            self.champion = loaded
+        else:
+            self.challenger = loaded
+        self.swaps += 1
+        log.info("now serving %s as %s", wanted, alias)
+
+    def start_polling(self, interval_s: float) -> None:
+        def loop() -> None:
+            while not self._stop.wait(interval_s):
+                try:
+                    self.refresh()
+                except Exception:  # already logged and exposed in /readyz; try again next interval
+                    pass
+
+        self._thread = threading.Thread(target=loop, name="champion-poller", daemon=True)
+        self._thread.start()
+
+    def stop_polling(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def load_champion_answerer(
+    model_name: str, tracking_uri: str, lancedb_uri: str, table: str, scrubber: Scrubber | None = None
+) -> Answerer:
+    """Load the registry's champion and open the retrieval index."""
+    return load_served_models(model_name, tracking_uri, lancedb_uri, table, scrubber).champion
+
+
+def load_served_models(model_name: str, tracking_uri: str, lancedb_uri: str, table: str, scrubber: Scrubber | None = None,
+                       canary_share: float = 0.0, backend: str | None = None, precision: str = "fp32") -> ServedModels:
+    """The champion (and, with a canary share, the challenger) ready to serve and to follow the registry."""
+    from llmops.retrieval.index import Embedder
+    from llmops.train.base_model import use_bf16
+
+    use_bf16(precision)  # a misspelt precision fails here, before anything loads
+    loader = RegistryLoader(ModelRegistry.at(tracking_uri, model_name), None, scrubber, backend, precision)
+    version = loader.version(CHAMPION)
+    if version is None:
+        raise LookupError(f"model {model_name!r} has no {CHAMPION!r} alias in {tracking_uri}; run the pipeline first")
+    loader.retriever = Retriever(lancedb_uri, Embedder(runtime="onnx"), table)  # queries off the GIL
+    served = ServedModels(loader.load(version), loader, canary_share)
+    if canary_share > 0:
+        served.refresh()
+    # MiniLM loads (and is exported to ONNX, once per cache) on its first query, and spaCy's pipeline
+    # warms on its first text: done now, so the port opens, and /readyz passes, only when the first
+    # request is as fast as any.
+    served.champion.scrub_each(["warm-up"])
+    loader.retriever.embedder.encode(["warm-up"])
+    return served

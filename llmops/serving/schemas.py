@@ -1,0 +1,109 @@
+"""What a client may send and what it gets back when it is wrong: the request bodies, the limits
+beyond their schema, and OpenAI's error shape. Kept apart so the routers, the middleware and the
+exception handlers all render errors one way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from llmops.train.chat_model import Sampling
+
+MAX_CONTENT_CHARS = 20_000
+
+
+class ContentPart(BaseModel):
+    """One part of a message's content as newer OpenAI clients send it; only text parts are read."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    text: str | None = None
+
+
+class Message(BaseModel):
+    role: str = Field(pattern="^(system|user|assistant)$")
+    content: Annotated[str, Field(max_length=MAX_CONTENT_CHARS)] | Annotated[list[ContentPart], Field(max_length=64)] = (
+        Field(description="a string, or text parts ({\"type\": \"text\", \"text\": ...}) joined by line breaks"))
+
+    @field_validator("content")
+    @classmethod
+    def _text_only(cls, content: str | list[ContentPart]) -> str:
+        if isinstance(content, str):
+            return content
+        for i, part in enumerate(content):
+            if part.type != "text":
+                raise ValueError(f"this server reads text content parts only; part {i} has type {part.type!r}")
+            if part.text is None:
+                raise ValueError(f"content part {i} has type 'text' but no text")
+        text = "\n".join(part.text for part in content)
+        if len(text) > MAX_CONTENT_CHARS:
+            raise ValueError(f"the text parts hold more than {MAX_CONTENT_CHARS} characters")
+        return text
+
+
+class StreamOptions(BaseModel):
+    include_usage: bool = False
+
+
+class ChatCompletionRequest(BaseModel):
+    model: str | None = None
+    messages: list[Message] = Field(min_length=1, max_length=64)
+    max_tokens: int | None = Field(default=None, ge=1, le=1024)
+    temperature: float | None = Field(default=None, ge=0, le=2, description="0 or absent: greedy decoding")
+    top_p: float | None = Field(default=None, gt=0, le=1)
+    seed: int | None = Field(default=None, ge=-(2**63), le=2**64 - 1, description="repeatable sampling")
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    top_k: int = Field(default=4, ge=0, le=20, description="retrieved chunks to ground the answer (extension)")
+    where: str | None = Field(default=None, max_length=1_000,
+                              description="SQL filter on chunk metadata for retrieval, e.g. doc_type = 'faq' (extension)")
+
+    def sampling(self) -> Sampling:
+        return Sampling(self.temperature or 0.0, 1.0 if self.top_p is None else self.top_p, self.seed)
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(min_length=1, max_length=2_000)
+    k: int = Field(default=5, ge=1, le=50)
+    where: str | None = Field(default=None, max_length=1_000, description="SQL filter on chunk metadata, e.g. doc_type = 'faq'")
+
+
+class FeedbackRequest(BaseModel):
+    response_id: str = Field(min_length=1, max_length=200, description="the `id` of a chat completion")
+    rating: int = Field(description="+1 helpful, -1 not helpful")
+    correction: str | None = Field(default=None, max_length=20_000, description="what the answer should have been")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Request limits beyond the schema's: whole body size, total prompt size, generated tokens."""
+
+    max_body_bytes: int = 1_000_000
+    max_prompt_chars: int = 60_000
+    max_new_tokens: int = 512  # requests asking for more are capped (finish_reason "length")
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if value < 1:
+                raise ValueError(f"{name} must be at least 1, got {value}")
+
+
+class ApiError(Exception):
+    """An error the client caused (or may retry), rendered in OpenAI's error shape."""
+
+    def __init__(self, status: int, message: str, kind: str = "invalid_request_error",
+                 param: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.kind, self.param, self.code = status, message, kind, param, code
+
+    def response(self) -> JSONResponse:
+        return error_response(self.status, self.message, self.kind, self.param, self.code)
+
+
+def error_response(status: int, message: str, kind: str = "invalid_request_error", param: str | None = None,
+                   code: str | None = None) -> JSONResponse:
+    """OpenAI's error body: ``{"error": {"message", "type", "param", "code"}}``."""
+    return JSONResponse(status_code=status, content={"error": {"message": message, "type": kind, "param": param, "code": code}})
