@@ -55,7 +55,7 @@ def test_instance_yaml_files_choose_their_storage(tmp_path: Path, monkeypatch: p
 
 
 def test_stack_env_defaults_to_postgres_and_keeps_explicit_choices(tmp_path: Path) -> None:
-    from llmops.stack import PG_INSTANCE, stack_env
+    from llmops.ops.stack import PG_INSTANCE, stack_env
 
     env = stack_env({"DAGSTER_HOME": str(REPO / "dagster_home"), "LLMOPS_HOME": str(tmp_path)})
     assert env["DAGSTER_HOME"] == str(PG_INSTANCE)  # the SQLite home is replaced: the stack is Postgres mode
@@ -72,7 +72,7 @@ def test_stack_stops_the_whole_process_group_and_ignores_reused_pids(tmp_path: P
     """A service that spawns a child (like dagster-webserver's code server) is stopped with it."""
     import psutil
 
-    from llmops.stack import Service, Stack
+    from llmops.ops.stack import Service, Stack
 
     stack = Stack({"LLMOPS_HOME": str(tmp_path), "DAGSTER_PG_URL": "", "MLFLOW_TRACKING_URI": "",
                    "MLFLOW_ARTIFACT_ROOT": str(tmp_path), "DAGSTER_HOME": str(tmp_path), "PATH": os.environ["PATH"]})
@@ -98,7 +98,7 @@ def test_stack_stops_the_whole_process_group_and_ignores_reused_pids(tmp_path: P
 # --- encryption at rest ----------------------------------------------------------------------------
 
 def test_fernet_roundtrip_rotation_and_clear_errors(tmp_path: Path) -> None:
-    from llmops.at_rest import AtRestError, Cipher, decode_line, generate_key, read_bytes, write_bytes
+    from llmops.ops.at_rest import AtRestError, Cipher, decode_line, generate_key, read_bytes, write_bytes
 
     old, new = generate_key(), generate_key()
     cipher = Cipher(old)
@@ -120,7 +120,7 @@ def test_fernet_roundtrip_rotation_and_clear_errors(tmp_path: Path) -> None:
 
 
 def test_definitions_use_the_encrypting_io_manager_only_with_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    from llmops.at_rest import KEY_ENV, generate_key
+    from llmops.ops.at_rest import KEY_ENV, generate_key
     from llmops.settings import Settings
     from orchestration.definitions import build_resources
     from orchestration.io_managers import EncryptedFilesystemIOManager
@@ -135,7 +135,7 @@ def test_encrypting_io_manager_roundtrips_asset_values(tmp_path: Path) -> None:
     import pandas as pd
     from dagster import AssetKey, DagsterInstance, asset, materialize
 
-    from llmops.at_rest import Cipher, generate_key, is_encrypted
+    from llmops.ops.at_rest import Cipher, generate_key, is_encrypted
     from orchestration.io_managers import EncryptedFilesystemIOManager
 
     @asset
@@ -167,7 +167,7 @@ def test_sqlite_backup_restore_roundtrip_and_refusals(tmp_path: Path) -> None:
     from dagster import DagsterInstance, asset, materialize
     from mlflow.tracking import MlflowClient
 
-    from llmops.backup import Stores, backup, restore
+    from llmops.ops.backup import Stores, backup, restore
 
     live = tmp_path / "live"
     home = live / "dagster_home"
@@ -236,7 +236,7 @@ QUANTITY = re.compile(r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$")
 
 
 def _metric_families() -> set[str]:
-    from llmops.serving import Metrics
+    from llmops.serving.metrics import Metrics
 
     return {family.name for family in Metrics().registry.collect()}
 
@@ -325,8 +325,8 @@ def test_helm_values_launch_runs_on_kubernetes_with_per_asset_resources() -> Non
 
 
 def test_audit_log_lines_are_encrypted_when_a_key_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from llmops.at_rest import KEY_ENV, AtRestError, generate_key
-    from llmops.audit_log import AuditLog, AuditRecord
+    from llmops.ops.at_rest import KEY_ENV, AtRestError, generate_key
+    from llmops.ops.audit_log import AuditLog, AuditRecord
 
     def record(request_id: str, ts: float) -> AuditRecord:
         return AuditRecord(ts=ts, request_id=request_id, method="POST", endpoint="/v1/chat/completions", status=200,
@@ -348,6 +348,7 @@ def test_audit_log_lines_are_encrypted_when_a_key_is_set(tmp_path: Path, monkeyp
     assert path.read_text().startswith("gAAAAA")  # nothing lost by a reader without the key
 
 
+@pytest.mark.slow  # imports the whole code location in three subprocesses
 def test_assets_carry_their_k8s_resources_and_the_gpu_profile_adds_a_gpu() -> None:
     """The `dagster-k8s/config` op tag of each asset comes from infra/helm/asset-k8s-config.yaml."""
     script = ("import json; from orchestration.definitions import defs\n"
