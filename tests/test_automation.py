@@ -200,3 +200,16 @@ def test_new_data_sensor_cursor_gives_one_run_per_content(tmp_path: Path) -> Non
     missing = build_new_data_sensor(0).evaluate_tick(build_sensor_context(resources={"paths": PathsResource(
         raw_dir=str(tmp_path / "nowhere"), home=str(tmp_path / "home"))}))
     assert "does not exist" in missing.skip_message
+
+
+def test_new_file_detection_follows_the_ingestion_confinement(tmp_path: Path) -> None:
+    """The sensor hashes what ingestion reads: no link out of the raw folder, no FIFO (never opened)."""
+    raw, outside = tmp_path / "raw", tmp_path / "host"
+    raw.mkdir()
+    outside.mkdir()
+    (outside / "passwd").write_text("root:x:0:0")
+    (raw / "leak.txt").symlink_to(outside / "passwd")
+    (raw / "linked-folder").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(raw / "pipe.txt")
+    (raw / "note.txt").write_text("a real note")
+    assert sorted(file_hashes(raw)) == ["note.txt"]

@@ -1,9 +1,11 @@
 import json
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
-from llmops.ingest.raw_documents import content_id, normalize_text, read_documents, write_quarantine
+from llmops.ingest.encoding import SAMPLE_BYTES
+from llmops.ingest.raw_documents import IngestSettings, content_id, normalize_text, read_documents, write_quarantine
 
 
 def _write(root: Path, rel: str, data: str | bytes) -> None:
@@ -82,3 +84,41 @@ def test_shipped_sample_corpus_reads_and_quarantines_bad_files() -> None:
         "incoming_bad/tickets_export_truncated.jsonl", "incoming_bad/scanned_policy.txt", "incoming_bad/empty_page.html"}
     assert {"faq", "ticket", "manual", "policy", "chat"} <= {d.doc_type for d in result.documents}
     assert {"jsonl", "csv", "md", "txt", "html"} <= {d.format for d in result.documents}
+
+
+def test_files_over_the_size_limit_are_quarantined_unread(tmp_path: Path) -> None:
+    root = tmp_path / "raw"
+    line = json.dumps({"ticket_id": "TCK-1", "text": "The pump hums after the update. " * 30}) + "\n"
+    _write(root, "tickets/export.jsonl", line * (1_500_000 // len(line) + 1))
+    _write(root, "notes.txt", "Replace the filter every month.")
+    result = read_documents(root, IngestSettings(max_file_mb=1))
+    assert [d.source for d in result.documents] == ["notes.txt"]
+    [big] = result.quarantined
+    assert big.source == "tickets/export.jsonl"
+    assert big.reason == "file is 1.5 MB, over the 1 MB limit set by max_file_mb"
+    assert result.records_seen == 2
+    target = write_quarantine(result, root, tmp_path / "q")
+    assert (target / "files" / "tickets" / "export.jsonl").read_bytes() == (root / "tickets" / "export.jsonl").read_bytes()
+    assert len(read_documents(root).documents) == 2  # under the default limit it is read
+
+
+@pytest.mark.parametrize("name", ["export.jsonl", "export.csv"])
+def test_structured_files_are_streamed_not_loaded_whole(tmp_path: Path, name: str) -> None:
+    """Python allocations while reading a 7 MB export stay near the encoding-detection sample (the
+    first 512 KiB, held a few times over), whatever the file's size."""
+    root = tmp_path / "raw"
+    body = "The pump hums after the firmware update; the technician replaced the filter. " * 12
+    if name.endswith(".jsonl"):
+        rows = (json.dumps({"ticket_id": "TCK-1", "text": body}) + "\n") * 8_000
+    else:
+        rows = "ticket_id,text\n" + f"TCK-1,{body}\n" * 8_000
+    _write(root, name, rows)
+    size = (root / name).stat().st_size
+    tracemalloc.start()
+    try:
+        result = read_documents(root)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert size > 7_000_000 and peak < 4 * SAMPLE_BYTES, f"peak {peak} bytes for a {size}-byte file"
+    assert len(result.documents) == 1 and result.duplicates == 7_999 and result.quarantined == []

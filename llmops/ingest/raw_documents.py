@@ -1,8 +1,11 @@
 """Ingestion: read a folder of enterprise documents into normalized, de-duplicated records.
 
-Formats: ``.jsonl`` and ``.csv`` (one document per line/row), ``.md``, ``.txt`` and ``.html``
-(one document per file). Nothing is dropped silently: a file or line that cannot be read is
-quarantined with the reason, exact duplicates are counted, and the counts always add up:
+Formats: ``.jsonl`` and ``.csv`` (one document per line/row, read as a stream), ``.md``, ``.txt``
+and ``.html`` (one document per file, read whole). Files are found and opened through
+`llmops.ingest.files` (regular files inside the raw folder only) and decoded through
+`llmops.ingest.encoding` (the detected encoding goes into each document's ``file_encoding``
+metadata). Nothing is dropped silently: a file, link or line that cannot be read is quarantined
+with the reason, exact duplicates are counted, and the counts always add up:
 ``records_seen == len(documents) + duplicates + len(quarantined)``.
 """
 
@@ -10,16 +13,19 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import json
 import re
-import shutil
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
+import regex
+
+from llmops.ingest.encoding import SAMPLE_BYTES, NotText, open_text
+from llmops.ingest.files import RawFile, Skipped, copy_regular, open_regular, walk
 
 SUPPORTED_SUFFIXES = (".jsonl", ".csv", ".md", ".txt", ".html", ".htm")
 DOCUMENT_COLUMNS = ["doc_id", "source", "doc_type", "title", "text", "format", "metadata"]
@@ -36,6 +42,21 @@ FOLDER_DOC_TYPES = {
 # Fields of a structured record that say what it is rather than what it says.
 _ID_FIELDS = {"doc_id", "id", "title", "doc_type", "text"}
 _TITLE_FIELDS = ("title", "subject", "name")
+
+MB = 1_000_000
+_HASH_SLICE = 1 << 20  # characters hashed at a time, so a large text is not copied whole as bytes
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters but \t and \n
+_INVISIBLE = regex.compile(r"[\p{Cf}\p{Cs}\p{Co}\p{Cn}]")  # zero-width, soft hyphen, private use, unassigned
+_SPACES = re.compile(r" {2,}")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """What ingestion accepts; the ``raw_documents`` asset's launchpad config mirrors these fields."""
+
+    max_file_mb: float = 512.0  # larger files are quarantined unread (MB of 10^6 bytes)
+    follow_symlinks: bool = False  # read symbolic links whose target stays inside the raw folder
 
 
 class IngestError(ValueError):
@@ -65,7 +86,7 @@ class IngestResult:
     documents: list[Document]
     quarantined: list[Quarantined]
     duplicates: int
-    files_read: int
+    files_read: int  # entries of the raw folder looked at, links and special files included
 
     @property
     def records_seen(self) -> int:
@@ -84,16 +105,23 @@ class IngestResult:
 
 
 def normalize_text(text: str) -> str:
-    """NFKC, no control characters, single spaces, at most one blank line between paragraphs."""
+    """NFKC; control characters (NUL, ...) become spaces so the words on either side stay apart,
+    invisible format characters go; single spaces, at most one blank line between paragraphs.
+    Whole-string passes that return their input when nothing changes, so a large text is cheap."""
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
-    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = _CONTROLS.sub(" ", text).replace("\t", " ")
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text).replace(" \n", "\n").replace("\n ", "\n")
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 def content_id(text: str) -> str:
     """Stable id from the normalized text, so the same content always gets the same id."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256()
+    for start in range(0, len(text), _HASH_SLICE):
+        digest.update(text[start : start + _HASH_SLICE].encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 def html_to_text(markup: str) -> tuple[str, str]:
@@ -118,10 +146,10 @@ def html_to_text(markup: str) -> tuple[str, str]:
 
 
 def _title_from_text(text: str, fallback: str) -> str:
-    for line in text.split("\n"):
-        if line.strip():
-            return line.lstrip("#").strip()[:200] or fallback
-    return fallback
+    """The first line of a normalized text (never blank) without heading marks; found without
+    splitting the whole text, which can be hundreds of MB."""
+    end = text.find("\n", 0, 1000)
+    return text[: end if end >= 0 else 1000].lstrip("#").strip()[:200] or fallback
 
 
 def _is_identifier(key: str) -> bool:
@@ -159,19 +187,11 @@ def _record_to_document(record: dict, source: str, fmt: str, default_type: str) 
     )
 
 
-def _decode(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"not valid UTF-8 text (bad byte at offset {exc.start})") from exc
-
-
-def _read_jsonl(path: Path, rel: str, default_type: str) -> Iterator[Document | Quarantined]:
-    for number, line in enumerate(_decode(path).splitlines(), start=1):
+def _read_jsonl(stream: TextIO, rel: str, default_type: str) -> Iterator[Document | Quarantined]:
+    for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
-        source = f"{rel}#L{number}"
+        source, line = f"{rel}#L{number}", line.rstrip("\n")
         try:
             yield _record_to_document(json.loads(line), source, "jsonl", default_type)
         except json.JSONDecodeError as exc:
@@ -180,10 +200,9 @@ def _read_jsonl(path: Path, rel: str, default_type: str) -> Iterator[Document | 
             yield Quarantined(source, f"line {number}: {exc}", line)
 
 
-def _read_csv(path: Path, rel: str, default_type: str) -> Iterator[Document | Quarantined]:
-    text = _decode(path)
+def _read_csv(stream: TextIO, rel: str, default_type: str) -> Iterator[Document | Quarantined]:
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        reader = csv.reader(stream, strict=True)
         header = next(reader, None)
         if not header:
             raise IngestError("CSV file has no header row")
@@ -203,17 +222,18 @@ def _read_csv(path: Path, rel: str, default_type: str) -> Iterator[Document | Qu
         raise IngestError(f"malformed CSV: {exc}") from exc
 
 
-def _read_single(path: Path, rel: str, default_type: str) -> Document:
+def _read_single(stream: TextIO, rel: str, default_type: str) -> Iterator[Document]:
+    path = Path(rel)
     suffix = path.suffix.lower()
     fmt = "html" if suffix in (".html", ".htm") else suffix.lstrip(".")
-    raw = _decode(path)
+    raw = stream.read()
     title = ""
     if fmt == "html":
         raw, title = html_to_text(raw)
     text = normalize_text(raw)
     if not text:
         raise IngestError("no text content after normalization")
-    return Document(
+    yield Document(
         doc_id=content_id(text),
         source=rel,
         doc_type=default_type,
@@ -228,44 +248,75 @@ def doc_type_for(rel_path: Path) -> str:
     return FOLDER_DOC_TYPES.get(rel_path.parts[0].lower(), "document") if len(rel_path.parts) > 1 else "document"
 
 
-def read_documents(root: Path) -> IngestResult:
-    """Read every file under ``root``; bad files and lines are quarantined, the rest goes on."""
+_READERS = {".jsonl": _read_jsonl, ".csv": _read_csv}  # every other format is one document per file
+
+
+def _mb(size: float) -> str:
+    return f"{size / MB:,.1f}".removesuffix(".0")
+
+
+def _read_file(entry: RawFile, max_file_mb: float) -> Iterator[Document | Quarantined]:
+    """The documents and rejected lines of one file, decoded as they are read; IngestError (the
+    reason) when the file as a whole cannot be read."""
+    suffix = Path(entry.rel).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"unsupported format {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
+    if entry.size > max_file_mb * MB:
+        raise IngestError(f"file is {_mb(entry.size)} MB, over the {_mb(max_file_mb * MB)} MB limit set by max_file_mb")
+    reader = _READERS.get(suffix, _read_single)
+    try:
+        with open_regular(entry.path) as handle, open_text(handle, newline="" if suffix == ".csv" else None) as stream:
+            for item in reader(stream, entry.rel, doc_type_for(Path(entry.rel))):
+                if isinstance(item, Document):
+                    item.metadata["file_encoding"] = stream.encoding
+                yield item
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror or exc}") from exc
+    except NotText as exc:
+        raise IngestError(str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"not valid {exc.encoding} further in the file ({exc.reason}); the encoding was "
+                          f"detected from its first {SAMPLE_BYTES // 1024} KiB") from exc
+
+
+def read_documents(root: Path, settings: IngestSettings = IngestSettings()) -> IngestResult:
+    """Read every regular file under ``root``; bad files, links, special files and bad lines are
+    quarantined, the rest goes on. A file counts only once read to its end: one that fails midway
+    is quarantined whole, none of its documents kept."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"raw data directory {root} does not exist")
     documents: dict[str, Document] = {}
     quarantined: list[Quarantined] = []
     duplicates = files_read = 0
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        rel_path = path.relative_to(root)
-        rel, default_type = rel_path.as_posix(), doc_type_for(rel_path)
-        suffix = path.suffix.lower()
+    for entry in walk(root, settings.follow_symlinks):
         files_read += 1
-        if suffix not in SUPPORTED_SUFFIXES:
-            quarantined.append(Quarantined(rel, f"unsupported format {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}"))
+        if isinstance(entry, Skipped):
+            quarantined.append(Quarantined(entry.rel, entry.reason))
             continue
+        new: dict[str, Document] = {}
+        rejected: list[Quarantined] = []
+        repeats = 0
         try:
-            if suffix == ".jsonl":
-                items = list(_read_jsonl(path, rel, default_type))
-            elif suffix == ".csv":
-                items = list(_read_csv(path, rel, default_type))
-            else:
-                items = [_read_single(path, rel, default_type)]
+            for item in _read_file(entry, settings.max_file_mb):
+                if isinstance(item, Quarantined):
+                    rejected.append(item)
+                elif item.doc_id in documents or item.doc_id in new:
+                    repeats += 1
+                else:
+                    new[item.doc_id] = item
         except IngestError as exc:
-            quarantined.append(Quarantined(rel, str(exc)))
+            quarantined.append(Quarantined(entry.rel, str(exc)))
             continue
-        for item in items:
-            if isinstance(item, Quarantined):
-                quarantined.append(item)
-            elif item.doc_id in documents:
-                duplicates += 1
-            else:
-                documents[item.doc_id] = item
+        documents.update(new)
+        quarantined.extend(rejected)
+        duplicates += repeats
     return IngestResult(list(documents.values()), quarantined, duplicates, files_read)
 
 
 def write_quarantine(result: IngestResult, root: Path, quarantine_dir: Path) -> Path | None:
-    """Copy rejected files (and write rejected lines) to ``quarantine_dir`` with a reasons file."""
+    """Write the reasons (with rejected lines) to ``quarantine_dir`` and copy the rejected files there;
+    a link, a special file or anything outside ``root`` is listed, never copied (`copy_regular`)."""
     if not result.quarantined:
         return None
     quarantine_dir.mkdir(parents=True, exist_ok=True)
@@ -273,7 +324,5 @@ def write_quarantine(result: IngestResult, root: Path, quarantine_dir: Path) -> 
         for item in result.quarantined:
             reasons.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
             if item.content is None:
-                target = quarantine_dir / "files" / item.source
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(root / item.source, target)
+                copy_regular(root, item.source, quarantine_dir / "files" / item.source)
     return quarantine_dir

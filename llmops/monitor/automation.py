@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from llmops.evaluation.metrics import METRIC_DIRECTIONS
+from llmops.ingest.files import RawFile, open_regular, walk
 from llmops.monitor.feedback import FeedbackRecord
 from llmops.ops.jsonl import JsonLinesFile
 
@@ -59,22 +60,26 @@ def load_run_config(path: str | None) -> dict:
 
 # --- new raw data -------------------------------------------------------------------------------
 
-def file_hashes(root: Path, settle_s: float = 0.0, now: float | None = None) -> dict[str, str]:
-    """Content hash of every visible file under ``root`` (the files ingestion reads), skipping
-    files modified in the last ``settle_s`` seconds: a file still being copied is not yet new."""
+def file_hashes(root: Path, settle_s: float = 0.0, now: float | None = None, follow_symlinks: bool = False) -> dict[str, str]:
+    """Content hash of every file ingestion would read under ``root`` (the same confinement rules:
+    no link out of the root, no special file), skipping files modified in the last ``settle_s``
+    seconds: a file still being copied is not yet new."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"raw data directory {root} does not exist")
     now = time.time() if now is None else now
     hashes: dict[str, str] = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        if now - path.stat().st_mtime < settle_s:
+    for item in walk(root, follow_symlinks):
+        if not isinstance(item, RawFile) or now - item.path.stat().st_mtime < settle_s:
             continue
         digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        hashes[path.relative_to(root).as_posix()] = digest.hexdigest()[:HASH_CHARS]
+        try:
+            with open_regular(item.path) as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError:  # replaced or removed since the walk: ingestion will say why, not the sensor
+            continue
+        hashes[item.rel] = digest.hexdigest()[:HASH_CHARS]
     return hashes
 
 
