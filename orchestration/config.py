@@ -7,7 +7,9 @@ from dataclasses import fields
 from dagster import Config
 from pydantic import Field
 
+from llmops.ingest.raw_documents import IngestSettings
 from llmops.monitor.automation import RegressionPolicy
+from llmops.pii.scrubbed_corpus import MAX_TEXT_CHARS, MIN_TEXT_CHARS
 from llmops.monitor.drift import DriftSettings
 from llmops.evaluation.report import EvalSettings
 from llmops.train.lora_adapter import TrainSettings
@@ -25,10 +27,27 @@ def to_settings(config: Config, cls: type):
                   for f in fields(cls) if f.name in values})
 
 
+_INGEST = IngestSettings()
+
+
+class RawDocumentsConfig(Config):
+    max_file_mb: float = Field(_INGEST.max_file_mb, gt=0, description="larger files are quarantined unread "
+                               "(MB of 10^6 bytes; .jsonl/.csv are streamed, a .txt/.md/.html document is read whole: "
+                               "about twice its size in memory)")
+    follow_symlinks: bool = Field(_INGEST.follow_symlinks, description="read symbolic links whose target stays "
+                                  "inside the raw folder (off: every link is quarantined unread)")
+
+
 class ScrubbedCorpusConfig(Config):
-    """What scrubbing removes is the run's `scrubber` resource (shared with every asset that scrubs)."""
+    """What scrubbing removes is the run's `scrubber` resource (shared with every asset that scrubs). The
+    asset and its check `scrubbed_corpus_quality` each take this config: set the text bounds on both."""
 
     quarantine_failing_rows: bool = Field(True, description="move rows that fail the quality gate to quarantine")
+    min_text_chars: int = Field(MIN_TEXT_CHARS, ge=0, description="quality gate: a shorter scrubbed text fails")
+    max_text_chars: int = Field(MAX_TEXT_CHARS, gt=0, description="quality gate: a longer text fails (the asset "
+                                "quarantines it unscrubbed). Not a scrubbing limit (long texts are scrubbed in "
+                                "segments): a document of millions of characters is usually a dump or a file read "
+                                "whole by mistake")
 
 
 class SFTDatasetConfig(Config):

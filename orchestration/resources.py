@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from dagster import ConfigurableResource
@@ -90,10 +91,15 @@ class ScrubberResource(ConfigurableResource):
                                   "(brand and product names; default: $LLMOPS_ALLOW_LIST or llmops/pii/allow_list.txt)")
     deny_list: list[str] = Field([], description="terms always treated as PII")
     language: str = Field(_SCRUB.language, description="language of the analyzer")
+    segment_chars: int = Field(_SCRUB.segment_chars, description="longer texts are analyzed as overlapping windows "
+                               "of at most this many characters (spaCy refuses over 1,000,000 and slows on long texts)")
+    segment_overlap_chars: int = Field(_SCRUB.segment_overlap_chars, description="how far a window reaches past its "
+                                       "share of the text: the longest value still found whole across a cut")
 
     def config(self) -> ScrubberConfig:
-        return pipeline_config(operator=self.operator, score_threshold=self.score_threshold, entities=self.entities,
-                               allow_list=list(self.allow_list), deny_list=list(self.deny_list), language=self.language)
+        return replace(_SCRUB, operator=self.operator, score_threshold=self.score_threshold, entities=self.entities,
+                       allow_list=list(self.allow_list), deny_list=list(self.deny_list), language=self.language,
+                       segment_chars=self.segment_chars, segment_overlap_chars=self.segment_overlap_chars)
 
     def scrubber(self) -> Scrubber:
         """A scrubber for this configuration (loads spaCy: build it once per asset)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from llmops.pii.checksums import cn_resident_id_valid, iban_valid, luhn_valid
 from llmops.pii.config import PLACEHOLDER_RE, ScrubberConfig, SUPPORTED_ENTITIES
 from llmops.pii.residual import find_residual_pii
 from llmops.pii.scrubber import Scrubber
+from llmops.pii.segments import Segment, segment
 from tests.conftest import REPO
 
 AES_KEY = "k3y-for-tests-32-bytes-long-abcd"  # 32 chars -> AES-256
@@ -278,6 +280,8 @@ def test_encrypt_and_decrypt_round_trip() -> None:
         {"entities": ["DATE_TIME"]},
         {"operator": "hash", "hash_salt": "short"},
         {"allow_list_match": "fuzzy"},
+        {"segment_chars": 800, "segment_overlap_chars": 200},  # no window left between the overlaps
+        {"segment_overlap_chars": 0},  # a value across a cut would be cut in half
     ],
 )
 def test_invalid_config_is_rejected(config: dict) -> None:
@@ -460,3 +464,82 @@ def test_names_after_addressing_verbs_are_removed(text: str) -> None:
 def test_addressing_verbs_keep_teams_and_products() -> None:
     text = "Call Customer Service on weekdays or email Support Team."
     assert Scrubber().scrub(text).text == text
+
+
+SEGMENT, OVERLAP = 2_000, 200
+PARTS = ["bracket", "hinge", "washer", "gasket", "spring", "bolt", "sleeve", "cable", "fuse", "relay"]
+PROSE = ("The replacement unit ships from the central warehouse once the technician confirms the fault. "
+         "Firmware 4.2.1 fixes the pairing bug; older units need the reset described in the manual.\n\n")
+
+
+def test_segments_tile_the_text_and_cut_at_boundaries() -> None:
+    paragraphs = PROSE * 60
+    one_line = " ".join(itertools.islice(itertools.cycle(PARTS), 2_000))
+    no_whitespace = "x" * 7_000
+    assert segment(paragraphs[:SEGMENT], SEGMENT, OVERLAP) == [Segment(0, SEGMENT, 0, SEGMENT)]
+    for text in (paragraphs, one_line, no_whitespace):
+        windows = segment(text, SEGMENT, OVERLAP)
+        assert len(windows) > 3 and windows[0].core_start == 0 and windows[-1].core_end == len(text)
+        for window, following in zip(windows, windows[1:]):
+            assert window.core_end == following.core_start
+            cut = window.core_end
+            if text is paragraphs:
+                assert text[cut - 2 : cut] == "\n\n"
+            elif text is one_line:
+                assert text[cut - 1] == " " and text[cut] != " "
+        for window in windows:
+            assert window.end - window.start <= SEGMENT
+            assert window.start <= max(window.core_start - OVERLAP, 0)
+            assert window.end >= min(window.core_end + OVERLAP, len(text))
+
+
+def _across_a_cut(text: str, filler: list[str], value: str, after: str) -> str:
+    """text + as many filler pieces as put a window cut inside value (5+ characters from either end),
+    then value + after."""
+    for n in range(1, 1_000):
+        grown = text + "".join(itertools.islice(itertools.cycle(filler), n))
+        tail = " tail" * SEGMENT  # only so that the text goes on past the cut
+        cuts = [w.core_start for w in segment(grown + value + after + tail, SEGMENT, OVERLAP)]
+        if any(len(grown) + 4 < cut < len(grown) + len(value) - 4 for cut in cuts):
+            return grown + value + after
+    raise AssertionError(f"no filler length puts a cut inside {value!r}")
+
+
+def test_segmented_scrub_equals_whole_text_with_values_across_cuts(scrubber: Scrubber) -> None:
+    """A text just under the default segment size, scrubbed whole, and the same text in 2,000-char
+    windows: same output, and a name, a phone number and an e-mail each cut in two by a window
+    boundary (at whitespace inside the name and the number; a hard cut inside the e-mail, which sits
+    in a stretch with no whitespace at all) are replaced whole."""
+    name, phone, email = "Astrid Lindqvist", "+1 415 555 0132", "astrid.lindqvist@example.se"
+    text = "Parts on the pallet for the customer: "
+    text = _across_a_cut(text, [f"{p}, " for p in PARTS], "checked and signed by customer " + name, ", call back on ")
+    text = _across_a_cut(text, [f"{p}, " for p in PARTS], phone, " about the order. Track: https://track.example.com/?")
+    text = _across_a_cut(text, [f"part={p};" for p in PARTS], "mailto:" + email, " for any question.\n\n")
+    while len(text) + len(PROSE) <= scrubber.config.segment_chars:
+        text += PROSE
+    assert scrubber.config.segment_chars - len(PROSE) < len(text) <= scrubber.config.segment_chars
+
+    segmented = Scrubber(ScrubberConfig(segment_chars=SEGMENT, segment_overlap_chars=OVERLAP))
+    result = segmented.scrub(text)
+    assert result == scrubber.scrub(text) == segmented.scrub_many([text])[0]
+    assert result.entities == {"PERSON": 1, "PHONE_NUMBER": 1, "EMAIL_ADDRESS": 1}
+    assert "customer <PERSON_1>, call" in result.text and "<PHONE_NUMBER_1> about" in result.text
+    assert "mailto:<EMAIL_ADDRESS_1> for" in result.text
+    cuts = [w.core_start for w in segment(text, SEGMENT, OVERLAP)]
+    for value in (name, phone, email):
+        start = text.index(value)
+        cut = next(c for c in cuts if start < c < start + len(value))
+        for fragment in (value, text[start:cut].strip(), text[cut : start + len(value)].strip()):
+            assert fragment not in result.text, fragment
+
+
+def test_pseudonyms_are_numbered_across_windows() -> None:
+    """The text is anonymized whole after windowed analysis: one value, one pseudonym, in any window."""
+    text = ("Call Astrid Lindqvist on +1 415 555 0132.\n\n" + PROSE * 40 + "Ask Jonas Berg, not Astrid Lindqvist.\n\n"
+            + PROSE * 40 + "Astrid Lindqvist will call back on +1 415 555 0132.")
+    segmented = Scrubber(ScrubberConfig(segment_chars=SEGMENT, segment_overlap_chars=OVERLAP))
+    assert len(segment(text, SEGMENT, OVERLAP)) > 4
+    result = segmented.scrub_many([text])[0]
+    assert result.text.startswith("Call <PERSON_1> on <PHONE_NUMBER_1>.")
+    assert "Ask <PERSON_2>, not <PERSON_1>." in result.text
+    assert result.text.endswith("<PERSON_1> will call back on <PHONE_NUMBER_1>.")

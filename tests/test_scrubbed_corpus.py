@@ -7,13 +7,16 @@ import json
 import pandas as pd
 import pytest
 
+from llmops.pii.config import ScrubberConfig
 from llmops.pii.scrubber import Scrubber
 from llmops.pii.scrubbed_corpus import (
     CORPUS_COLUMNS,
     QUARANTINE_REASON_COLUMN,
+    ScrubbedDocuments,
     scrub_documents,
     split_failing,
     validate_scrubbed_corpus,
+    write_quarantine,
 )
 
 RAW_DOCS = [
@@ -96,12 +99,13 @@ def raw() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def scrubbed(raw: pd.DataFrame, scrubber: Scrubber) -> tuple[pd.DataFrame, dict[str, int]]:
+def scrubbed(raw: pd.DataFrame, scrubber: Scrubber) -> ScrubbedDocuments:
     return scrub_documents(raw, scrubber)
 
 
 def test_scrub_documents_removes_pii_everywhere(scrubbed, raw: pd.DataFrame) -> None:
-    df, totals = scrubbed
+    df, totals, failed = scrubbed
+    assert failed.empty
     assert list(df.columns) == CORPUS_COLUMNS + ["pii_counts", "n_pii"]
     assert list(df["doc_id"]) == list(raw["doc_id"])
     blob = df[["title", "text", "metadata"]].to_string()
@@ -132,7 +136,7 @@ def test_scrub_documents_removes_pii_everywhere(scrubbed, raw: pd.DataFrame) -> 
 
 
 def test_scrub_documents_counts(scrubbed, raw: pd.DataFrame) -> None:
-    df, totals = scrubbed
+    df, totals, _ = scrubbed
     per_doc = [json.loads(c) for c in df["pii_counts"]]
     assert list(df["n_pii"]) == [sum(c.values()) for c in per_doc]
     kb = df.set_index("doc_id").loc["kb-0003"]
@@ -147,7 +151,7 @@ def test_scrub_documents_counts(scrubbed, raw: pd.DataFrame) -> None:
 
 
 def test_clean_corpus_passes_the_gate(scrubbed) -> None:
-    df, _ = scrubbed
+    df = scrubbed.corpus
     report = validate_scrubbed_corpus(df)
     assert report.success, report.reasons
     assert report.failing_doc_ids == [] and report.reasons == {}
@@ -168,7 +172,7 @@ def test_raw_corpus_fails_on_residual_pii(raw: pd.DataFrame) -> None:
 
 
 def test_planted_residual_pii_is_caught_and_quarantined(scrubbed) -> None:
-    df = scrubbed[0].copy()
+    df = scrubbed.corpus.copy()
     df.loc[df["doc_id"] == "chat-0001", "text"] += " Backup card: 5555-5555-5555-4444."
     df.loc[df["doc_id"] == "kb-0003", "metadata"] = json.dumps({"owner": "ops@example.com"})
     df.loc[df["doc_id"] == "ticket-0004", "title"] = "KYC 440308199901010012"
@@ -200,7 +204,7 @@ def test_planted_residual_pii_is_caught_and_quarantined(scrubbed) -> None:
 
 
 def test_duplicate_ids_and_bad_text_fail(scrubbed) -> None:
-    df = scrubbed[0].copy()
+    df = scrubbed.corpus.copy()
     duplicate = df[df["doc_id"] == "kb-0003"]
     df = pd.concat([df, duplicate], ignore_index=True)
     df.loc[df["doc_id"] == "chat-0001", "text"] = ""
@@ -224,7 +228,7 @@ def test_duplicate_ids_and_bad_text_fail(scrubbed) -> None:
 
 
 def test_text_length_bounds(scrubbed) -> None:
-    df = scrubbed[0]
+    df = scrubbed.corpus
     report = validate_scrubbed_corpus(df, min_chars=20, max_chars=200)
     too_long = sorted(df.loc[df["text"].str.len() > 200, "doc_id"])
     assert too_long and report.failing_doc_ids == too_long
@@ -236,3 +240,168 @@ def test_empty_corpus_fails() -> None:
     row_count = next(r for r in report.results if r["column"] is None)
     assert row_count["expectation"] == "expect_table_row_count_to_be_between"
     assert not row_count["success"]
+
+
+# Real failures, no mocks: spaCy's tokenizer raises UnicodeEncodeError on a lone surrogate (a truncated
+# emoji escape such as "\ud83d" in a JSON export), and metadata that is not JSON cannot be scrubbed.
+SURROGATE_DOC = {"doc_id": "chat-0005", "source": "zendesk", "doc_type": "chat", "title": "Broken export",
+                 "text": "Customer (Olga Dvořák): the app crashes \ud83d since 4.2.1", "format": "text",
+                 "metadata": json.dumps({"customer_name": "Olga Dvořák"})}
+BAD_METADATA_DOC = {"doc_id": "ticket-0006", "source": "jira", "doc_type": "ticket", "title": "Printer offline",
+                    "text": "Printer P-12 is offline since the 4.2.1 update.", "format": "text",
+                    "metadata": '{"reporter": "ops@example.com"'}
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "forked-workers"])
+def test_a_document_that_fails_to_scrub_is_set_aside(scrubbed, scrubber: Scrubber, parallel: bool, tmp_path) -> None:
+    """The others come out exactly as without it; every input row is in the corpus or in failed."""
+    raw = pd.DataFrame([RAW_DOCS[0], SURROGATE_DOC, *RAW_DOCS[1:3], BAD_METADATA_DOC, RAW_DOCS[3]],
+                       columns=CORPUS_COLUMNS)
+    engine = Scrubber(ScrubberConfig(n_process=2, parallel_min_texts=4)) if parallel else scrubber
+
+    corpus, totals, failed = scrub_documents(raw, engine)
+
+    pd.testing.assert_frame_equal(corpus.reset_index(drop=True), scrubbed.corpus.reset_index(drop=True))
+    assert totals == scrubbed.totals and len(corpus) + len(failed) == len(raw)
+    assert list(failed["doc_id"]) == ["chat-0005", "ticket-0006"]
+    pd.testing.assert_frame_equal(failed[CORPUS_COLUMNS], raw.iloc[[1, 4]])  # unchanged: nothing is lost
+    reasons = dict(zip(failed["doc_id"], failed[QUARANTINE_REASON_COLUMN]))
+    assert reasons["chat-0005"].startswith("scrubbing failed: UnicodeEncodeError:")
+    assert "metadata is not valid JSON" in reasons["ticket-0006"]
+
+    target = tmp_path / "rows.jsonl"
+    write_quarantine([failed], target)
+    rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [row["text"] for row in rows] == [SURROGATE_DOC["text"], BAD_METADATA_DOC["text"]]
+
+
+def test_a_text_over_the_gate_bound_is_set_aside_unscrubbed(scrubber: Scrubber, raw: pd.DataFrame) -> None:
+    """The gate would refuse it anyway; scrubbing a text of hundreds of MB first would take hours."""
+    corpus, _, failed = scrub_documents(raw, scrubber, max_chars=300)
+
+    assert list(failed["doc_id"]) == ["chat-0001"] and len(raw["text"][0]) > 300
+    assert failed[QUARANTINE_REASON_COLUMN].iloc[0] == (
+        f"text of {len(raw['text'][0])} characters, over the 300 allowed: not scrubbed")
+    assert list(corpus["doc_id"]) == ["email-0002", "kb-0003", "ticket-0004"]
+
+
+def test_a_failure_does_not_rescrub_a_long_document_at_every_halving(scrubber: Scrubber, monkeypatch) -> None:
+    """Looking for the failing document splits the batch in halves, but a text over a segment is scrubbed
+    on its own: at most twice (the failed batch, then alone), not once per halving."""
+    long_doc = {**RAW_DOCS[2], "doc_id": "kb-long", "text": RAW_DOCS[2]["text"] * 70}
+    assert len(long_doc["text"]) > scrubber.config.segment_chars
+    shorts = [{**RAW_DOCS[0], "doc_id": f"chat-{i}", "text": f"{RAW_DOCS[0]['text']} Case {i}."} for i in range(6)]
+    raw = pd.DataFrame([*shorts, long_doc, SURROGATE_DOC], columns=CORPUS_COLUMNS)
+    calls: list[list[str]] = []
+    scrub_many = scrubber.scrub_many
+    monkeypatch.setattr(scrubber, "scrub_many",
+                        lambda texts, groups=None: calls.append(texts) or scrub_many(texts, groups))
+
+    corpus, _, failed = scrub_documents(raw, scrubber)
+
+    assert list(failed["doc_id"]) == ["chat-0005"] and len(corpus) == len(raw) - 1
+    assert sum(long_doc["text"] in texts for texts in calls) == 2
+
+
+def _materialize(raw: pd.DataFrame, tmp_path, **kwargs):
+    """The real scrubbed_corpus asset and its blocking check over `raw` as the raw_documents input."""
+    from dagster import asset, materialize
+
+    from assets.scrubbed_corpus import scrubbed_corpus, scrubbed_corpus_quality
+    from orchestration.resources import PathsResource, ScrubberResource
+
+    @asset(name="raw_documents")
+    def raw_documents() -> pd.DataFrame:
+        return raw
+
+    resources = {"paths": PathsResource(raw_dir=str(tmp_path / "raw"), home=str(tmp_path / "home")),
+                 "scrubber": ScrubberResource()}
+    return materialize([raw_documents, scrubbed_corpus, scrubbed_corpus_quality], resources=resources, **kwargs)
+
+
+def _long_manual(planted: list[str]) -> str:
+    """Over 1,000,000 characters of manual text with `planted` near the start, the middle and the end."""
+    sections = [f"Section {i}: to reset the Kestrel Pro X4, hold Reset for 10 seconds until the LED turns amber. "
+                f"Part KP-X4-{2210 + i % 50}-B replaces the older part since firmware 4.2.{i % 9}.\n\n"
+                for i in range(6_300)]
+    for position, sentence in zip((3, len(sections) // 2, len(sections) - 3), planted):
+        sections.insert(position, sentence + "\n\n")
+    return "".join(sections)
+
+
+def test_asset_scrubs_a_document_over_a_million_characters(tmp_path) -> None:
+    """A 1M+ character manual (past spaCy's limit) beside the normal documents: all are scrubbed, no
+    planted value is left, numbering runs across the whole text, and the gate passes."""
+    planted = ["Questions go to Astrid Lindqvist (astrid.lindqvist@example.se).",
+               "Field service: call Jonas Berg on +44 20 7946 0958 before the visit.",
+               "Refunds are paid to IBAN DE89 3704 0044 0532 0130 00; approved by Astrid Lindqvist."]
+    manual = {"doc_id": "manual-0007", "source": "confluence", "doc_type": "manual", "title": "Kestrel Pro X4 manual",
+              "text": _long_manual(planted), "format": "markdown", "metadata": "{}"}
+    assert len(manual["text"]) > 1_000_000
+
+    result = _materialize(pd.DataFrame([*RAW_DOCS, manual], columns=CORPUS_COLUMNS), tmp_path)
+
+    assert result.success
+    corpus = result.output_for_node("scrubbed_corpus").set_index("doc_id")
+    assert sorted(corpus.index) == sorted([*(d["doc_id"] for d in RAW_DOCS), "manual-0007"])
+    text = corpus.loc["manual-0007", "text"]
+    for secret in ["Astrid", "Lindqvist", "astrid.lindqvist@example.se", "Jonas", "7946 0958", "DE89", "0532 0130"]:
+        assert secret not in text, secret
+    assert "Questions go to <PERSON_1> (<EMAIL_ADDRESS_1>)." in text and "approved by <PERSON_1>." in text
+    assert text.count("KP-X4-2210-B") == 126  # business content intact
+    metadata = result.asset_materializations_for_node("scrubbed_corpus")[0].metadata
+    assert metadata["documents"].value == 5 and metadata["failed_documents"].value == 0
+    [check] = result.get_asset_check_evaluations()
+    assert check.passed
+
+
+def test_asset_quarantines_a_document_that_fails_to_scrub(tmp_path) -> None:
+    """The run succeeds without it; it is quarantined with its reason and counted, and the counts add up."""
+    result = _materialize(pd.DataFrame([*RAW_DOCS, SURROGATE_DOC], columns=CORPUS_COLUMNS), tmp_path)
+
+    assert result.success
+    assert sorted(result.output_for_node("scrubbed_corpus")["doc_id"]) == sorted(d["doc_id"] for d in RAW_DOCS)
+    metadata = result.asset_materializations_for_node("scrubbed_corpus")[0].metadata
+    counts = {key: metadata[key].value for key in ("documents_in", "documents", "quarantined_rows", "failed_documents")}
+    assert counts == {"documents_in": 5, "documents": 4, "quarantined_rows": 0, "failed_documents": 1}
+    assert "UnicodeEncodeError" in metadata["scrub_failures"].value["chat-0005"]
+    [check] = result.get_asset_check_evaluations()
+    assert check.passed
+    [quarantine] = (tmp_path / "home").rglob("quarantine/scrubbed_corpus/*/rows.jsonl")
+    [row] = [json.loads(line) for line in quarantine.read_text(encoding="utf-8").splitlines()]
+    assert row["doc_id"] == "chat-0005" and row["text"] == SURROGATE_DOC["text"]
+    assert row[QUARANTINE_REASON_COLUMN].startswith("scrubbing failed: UnicodeEncodeError")
+
+
+def test_gate_length_bound_is_set_on_the_asset_and_its_check(tmp_path) -> None:
+    """The asset sets a longer text aside before scrubbing it; the check applies its own setting to the
+    stored corpus, so a bound set on the check alone blocks."""
+    from dagster import RunConfig
+
+    from orchestration.config import ScrubbedCorpusConfig
+
+    frame, bound = pd.DataFrame(RAW_DOCS, columns=CORPUS_COLUMNS), ScrubbedCorpusConfig(max_text_chars=250)
+    both = _materialize(frame, tmp_path / "both", run_config=RunConfig(
+        ops={"scrubbed_corpus": bound, "scrubbed_corpus_scrubbed_corpus_quality": bound}))
+    check_only = _materialize(frame, tmp_path / "check", raise_on_error=False, run_config=RunConfig(
+        ops={"scrubbed_corpus_scrubbed_corpus_quality": bound}))
+
+    assert both.success
+    metadata = both.asset_materializations_for_node("scrubbed_corpus")[0].metadata
+    assert metadata["documents"].value == 3 and metadata["failed_documents"].value == 1
+    assert "over the 250 allowed" in metadata["scrub_failures"].value["chat-0001"]
+    assert [check.passed for check in both.get_asset_check_evaluations()] == [True]
+    [check] = check_only.get_asset_check_evaluations()
+    assert not check.passed and check.metadata["failing_rows"].value == 1
+
+
+def test_asset_fails_only_when_no_document_could_be_scrubbed(tmp_path) -> None:
+    frame = pd.DataFrame([SURROGATE_DOC, BAD_METADATA_DOC], columns=CORPUS_COLUMNS)
+
+    result = _materialize(frame, tmp_path, raise_on_error=False)
+
+    assert not result.success
+    error = result.failure_data_for_node("scrubbed_corpus").error
+    assert "none of the 2 documents could be scrubbed" in error.message
+    [quarantine] = (tmp_path / "home").rglob("quarantine/scrubbed_corpus/*/rows.jsonl")
+    assert [json.loads(line)["doc_id"] for line in quarantine.read_text().splitlines()] == ["chat-0005", "ticket-0006"]

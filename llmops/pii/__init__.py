@@ -1,9 +1,9 @@
 """Personal data out before anything is trained or indexed.
 
 Owns the entity list (`entities`), the one scrub configuration and the shipped allow-list
-(`config`, `allow_list.txt`), the recognizers and check digits, the scrub engine (`scrubber`), the
-residual scan and quality gate of the scrubbed corpus (`residual`, `scrubbed_corpus`) and the
-PII-leak probe (`probe`).
+(`config`, `allow_list.txt`), the recognizers and check digits, the scrub engine (`scrubber`) and
+its windows over long texts (`segments`), the residual scan and quality gate of the scrubbed corpus
+(`residual`, `scrubbed_corpus`) and the PII-leak probe (`probe`).
 
 May import: llmops.settings
 """

@@ -15,6 +15,7 @@ from pathlib import Path
 from presidio_anonymizer.operators.aes_cipher import AESCipher
 
 from llmops.pii.entities import PII_ENTITIES
+from llmops.pii.segments import check_window
 
 # Entity types the scrubber detects. Chosen deliberately for support/enterprise text; Presidio
 # defaults that are left out, and why:
@@ -59,6 +60,13 @@ class ScrubberConfig:
     n_process: int | None = None
     # Below this many texts scrub_many() stays in-process: forking costs more than it saves.
     parallel_min_texts: int = 128
+    # Longer texts are analyzed as overlapping windows of at most this many characters (segments.py):
+    # spaCy refuses a text over its max_length (1,000,000), and Presidio's context step costs per
+    # detection what the window has tokens, so small windows keep a long, PII-dense text linear.
+    segment_chars: int = 10_000
+    # How far a window reaches past its share of the text: values up to this long are found whole
+    # across a cut, with at least this much context before them.
+    segment_overlap_chars: int = 500
 
     def __post_init__(self) -> None:
         """Fail at construction, not on the first document, when the config cannot work."""
@@ -75,6 +83,7 @@ class ScrubberConfig:
             raise ValueError("operator 'encrypt' needs an encryption_key of 16, 24 or 32 bytes")
         if self.hash_salt is not None and len(self.hash_salt.encode()) < 16:
             raise ValueError("hash_salt must be at least 16 bytes")
+        check_window(self.segment_chars, self.segment_overlap_chars)
 
 
 # Company, brand and product names a small NER model mistakes for people (committed configuration);

@@ -1,6 +1,7 @@
 """Corpus stage: scrub raw documents, then gate them with Great Expectations before training.
 
-Documents that fail the gate are quarantined with a reason instead of flowing into the SFT set.
+Documents that cannot be scrubbed, or that fail the gate, are quarantined with a reason instead of
+flowing into the SFT set; the rest of the corpus goes on.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Any, Iterator, NamedTuple
 
 # The ephemeral context would otherwise try to send usage analytics (no network here).
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -24,6 +26,12 @@ from llmops.pii.scrubber import Scrubber  # noqa: E402
 CORPUS_COLUMNS = ["doc_id", "source", "doc_type", "title", "text", "format", "metadata"]
 RESIDUAL_COLUMN = "residual_pii"
 QUARANTINE_REASON_COLUMN = "quarantine_reason"
+# Gate bounds on a scrubbed text's length. Scrubbing has no length limit (long texts are analyzed in
+# segments); the upper bound is a sanity check: a "document" of millions of characters is a dump, a
+# log or a file read whole by mistake, worth a look before it is trained on (a long manual is ~1M).
+MIN_TEXT_CHARS, MAX_TEXT_CHARS = 20, 5_000_000
+# A failure's message is kept in the quarantine reason up to this length.
+_REASON_CHARS = 500
 
 
 def _string_leaves(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
@@ -64,35 +72,113 @@ def _load_metadata(raw: object, doc_id: str) -> Any:
         raise ValueError(f"doc {doc_id}: metadata is not valid JSON ({err})") from err
 
 
-def scrub_documents(df: pd.DataFrame, scrubber: Scrubber) -> tuple[pd.DataFrame, dict[str, int]]:
+class ScrubbedDocuments(NamedTuple):
+    """What scrub_documents made of its input: every input row is in exactly one of the two frames."""
+
+    corpus: pd.DataFrame  # scrubbed rows in input order, with pii_counts (JSON) and n_pii
+    totals: dict[str, int]  # entities removed per type, over the corpus
+    failed: pd.DataFrame  # input rows that could not be scrubbed, unchanged, with quarantine_reason
+
+
+@dataclass
+class _Doc:
+    """One document's strings as they go to the scrubber."""
+
+    position: int
+    title: str
+    text: str
+    metadata: Any
+    leaves: list[tuple[str, str]]
+
+
+class _Scrubbed(NamedTuple):
+    """One document's scrubbed fields and what was removed from them."""
+
+    title: str
+    text: str
+    metadata: str  # JSON
+    counts: dict[str, int]
+
+
+def scrub_documents(df: pd.DataFrame, scrubber: Scrubber, max_chars: int | None = None) -> ScrubbedDocuments:
     """Scrub title, text and every string in metadata; add pii_counts (JSON) and n_pii per doc.
 
-    All strings go through one scrub_many call so spaCy runs batched, grouped per document so
-    that what is detected in one field is scrubbed in all. Metadata values are scrubbed as
-    "field name: value" because a bare value ("Siddharth Venkataraman") gives the recognizers no
-    context, while the label ("customer name: ...") does.
+    A document whose metadata is not JSON, whose text is over `max_chars` (the gate would refuse
+    it, after hours of scrubbing for a file of hundreds of MB), or that makes the scrubber raise is
+    set aside in `failed` with its reason; the others are scrubbed all the same. All strings
+    normally go through one scrub_many call (spaCy batched); only a batch that raises is split (in
+    halves, long documents on their own) until the failing documents are alone, so a bad document
+    costs a few extra calls, not the corpus.
     """
-    metadata = [_load_metadata(raw, doc_id) for raw, doc_id in zip(df["metadata"], df["doc_id"])]
-    leaves = [list(_string_leaves(m)) for m in metadata]
     titles = df["title"].fillna("").astype(str).tolist()
     texts = df["text"].fillna("").astype(str).tolist()
-    field_texts = [_field_prefix(key) + value for doc in leaves for key, value in doc]
+    docs, reasons = [], {}
+    for position, (raw, doc_id) in enumerate(zip(df["metadata"], df["doc_id"])):
+        if max_chars is not None and len(texts[position]) > max_chars:
+            reasons[position] = f"text of {len(texts[position]):,} characters, over the {max_chars:,} allowed: not scrubbed"
+            continue
+        try:
+            metadata = _load_metadata(raw, doc_id)
+        except ValueError as err:
+            reasons[position] = str(err)
+            continue
+        docs.append(_Doc(position, titles[position], texts[position], metadata, list(_string_leaves(metadata))))
+    scrubbed = _scrub_isolating(docs, scrubber, reasons)
+
+    kept = sorted(scrubbed)
+    out = df.iloc[kept].copy()
+    rows = [scrubbed[position] for position in kept]
+    out["title"] = [row.title for row in rows]
+    out["text"] = [row.text for row in rows]
+    out["metadata"] = [row.metadata for row in rows]
+    out["pii_counts"] = [json.dumps(row.counts) for row in rows]
+    out["n_pii"] = [sum(row.counts.values()) for row in rows]
+    totals = sum((Counter(row.counts) for row in rows), Counter())
+    failed = df.iloc[sorted(reasons)].copy()
+    failed[QUARANTINE_REASON_COLUMN] = [reasons[position] for position in sorted(reasons)]
+    return ScrubbedDocuments(out, dict(sorted(totals.items())), failed)
+
+
+def _scrub_isolating(docs: list[_Doc], scrubber: Scrubber, reasons: dict[int, str]) -> dict[int, _Scrubbed]:
+    """Scrubbed documents by position; a document that raises gets its reason in `reasons` instead."""
+    if not docs:
+        return {}
+    try:
+        return dict(zip((doc.position for doc in docs), _scrub_batch(docs, scrubber)))
+    except Exception as err:  # noqa: BLE001 - whatever one document raises must not fail the others
+        if len(docs) == 1:
+            reasons[docs[0].position] = f"scrubbing failed: {type(err).__name__}: {err}"[:_REASON_CHARS]
+            return {}
+    # A text longer than a segment is a batch of windows on its own anyway: scrubbed alone, it is not
+    # scrubbed again at every halving on the way to the failing document.
+    long = [doc for doc in docs if len(doc.text) > scrubber.config.segment_chars]
+    short = [doc for doc in docs if len(doc.text) <= scrubber.config.segment_chars]
+    scrubbed: dict[int, _Scrubbed] = {}
+    for part in [*([doc] for doc in long), short[: len(short) // 2], short[len(short) // 2 :]]:
+        scrubbed |= _scrub_isolating(part, scrubber, reasons)
+    return scrubbed
+
+
+def _scrub_batch(docs: list[_Doc], scrubber: Scrubber) -> list[_Scrubbed]:
+    """Scrub the documents' strings in one scrub_many call.
+
+    Grouped per document so that what is detected in one field is scrubbed in all. Metadata values
+    are scrubbed as "field name: value" because a bare value ("Siddharth Venkataraman") gives the
+    recognizers no context, while the label ("customer name: ...") does.
+    """
+    field_texts = [_field_prefix(key) + value for doc in docs for key, value in doc.leaves]
     # Title, body and metadata of a document form one group: a name detected in one is removed
     # from all of them.
-    groups = [*range(len(df)), *range(len(df)), *(i for i, doc in enumerate(leaves) for _ in doc)]
+    groups = [*range(len(docs)), *range(len(docs)), *(i for i, doc in enumerate(docs) for _ in doc.leaves)]
+    results = iter(scrubber.scrub_many([d.title for d in docs] + [d.text for d in docs] + field_texts, groups=groups))
+    title_results = [next(results) for _ in docs]
+    text_results = [next(results) for _ in docs]
 
-    results = iter(scrubber.scrub_many(titles + texts + field_texts, groups=groups))
-    title_results = [next(results) for _ in titles]
-    text_results = [next(results) for _ in texts]
-
-    out = df.copy()
-    out["title"] = [r.text for r in title_results]
-    out["text"] = [r.text for r in text_results]
-    scrubbed_metadata, doc_counts = [], []
-    for meta, doc_leaves, title_r, text_r in zip(metadata, leaves, title_results, text_results):
+    scrubbed = []
+    for doc, title_r, text_r in zip(docs, title_results, text_results):
         counts = Counter(title_r.entities) + Counter(text_r.entities)
         scrubbed_values = []
-        for key, _ in doc_leaves:
+        for key, _ in doc.leaves:
             result = next(results)
             prefix = _field_prefix(key)
             # If a span reached into the label, keep the whole scrubbed string (over-scrub, safe).
@@ -100,15 +186,19 @@ def scrub_documents(df: pd.DataFrame, scrubber: Scrubber) -> tuple[pd.DataFrame,
                 result.text[len(prefix) :] if result.text.startswith(prefix) else result.text
             )
             counts.update(result.entities)
-        scrubbed_metadata.append(
-            json.dumps(_replace_strings(meta, iter(scrubbed_values)), ensure_ascii=False)
-        )
-        doc_counts.append(dict(sorted(counts.items())))
-    out["metadata"] = scrubbed_metadata
-    out["pii_counts"] = [json.dumps(c) for c in doc_counts]
-    out["n_pii"] = [sum(c.values()) for c in doc_counts]
-    totals = sum((Counter(c) for c in doc_counts), Counter())
-    return out, dict(sorted(totals.items()))
+        metadata = json.dumps(_replace_strings(doc.metadata, iter(scrubbed_values)), ensure_ascii=False)
+        scrubbed.append(_Scrubbed(title_r.text, text_r.text, metadata, dict(sorted(counts.items()))))
+    return scrubbed
+
+
+def write_quarantine(frames: list[pd.DataFrame], path: Path) -> None:
+    """Write quarantined rows as JSON lines, every field as is and missing values as null. The stdlib
+    encoder escapes what pandas' cannot encode (a lone surrogate, the very text that makes spaCy
+    raise), so a quarantined row reads back exactly with json.loads."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for frame in frames:
+            for row in frame.astype(object).where(frame.notna(), None).to_dict(orient="records"):
+                handle.write(json.dumps(row, default=str) + "\n")
 
 
 @dataclass
@@ -153,7 +243,7 @@ def _suite(min_chars: int, max_chars: int) -> gx.ExpectationSuite:
 
 
 def validate_scrubbed_corpus(
-    df: pd.DataFrame, min_chars: int = 20, max_chars: int = 100_000
+    df: pd.DataFrame, min_chars: int = MIN_TEXT_CHARS, max_chars: int = MAX_TEXT_CHARS
 ) -> QualityReport:
     """Run the Great Expectations gate: ids present and unique, text non-empty and sized, no PII."""
     frame = df.reset_index(drop=True)

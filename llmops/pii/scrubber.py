@@ -1,5 +1,7 @@
 """The scrub engine: Presidio analysis with the project's recognizers, then typed pseudonyms (or mask,
 hash, encrypt). Built once from a `ScrubberConfig`; `scrub` for one text, `scrub_many` for batches.
+A text of any length: one longer than `segment_chars` is analyzed as overlapping windows
+(`segments`) and then anonymized whole, so its pseudonym numbers are those of one text.
 
 The scrubber is tuned for enterprise support data: it must remove personal data (names, contact
 details, national ids, payment data, addresses, birth dates) while leaving the business content
@@ -14,7 +16,7 @@ import multiprocessing
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Hashable, NamedTuple, Sequence
+from typing import Callable, Hashable, Iterator, NamedTuple, Sequence
 
 from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpEngineProvider
@@ -25,6 +27,7 @@ from presidio_anonymizer.operators.aes_cipher import AESCipher
 
 from llmops.pii.config import DENY_LIST_ENTITY, SUPPORTED_ENTITIES, ScrubberConfig
 from llmops.pii.recognizers import PERSON_NER_NAME, SPACY_LABELS_IGNORED, build_recognizers, looks_like_name
+from llmops.pii.segments import segment
 
 
 class PiiSpan(NamedTuple):
@@ -104,6 +107,8 @@ class Scrubber:
         nlp = self._analyzer.nlp_engine.get_nlp(self.config.language)
         if "parser" in nlp.pipe_names:
             nlp.disable_pipe("parser")
+        if self.config.segment_chars > nlp.max_length:
+            raise ValueError(f"segment_chars {self.config.segment_chars} exceeds spaCy's max_length {nlp.max_length}")
         self._batch_analyzer = BatchAnalyzerEngine(self._analyzer)
         self._anonymizer = AnonymizerEngine()
         self._anonymizer.add_anonymizer(_Pseudonymize)
@@ -114,7 +119,7 @@ class Scrubber:
 
     def scrub(self, text: str) -> ScrubResult:
         """Scrub one text (API path)."""
-        results = self._drop_allow_listed_names(text, self._analyzer.analyze(text, **self._analyze_kwargs()))
+        results = self._drop_allow_listed_names(text, self._analyze_segmented([text], self._analyze_each)[0])
         return self._anonymize(text, _with_repeats(text, results, _detected_values(text, results)))
 
     def scrub_many(
@@ -126,15 +131,12 @@ class Scrubber:
         run there, not only the NLP step); overlap resolution and anonymization stay here.
         Texts sharing a group id (the title, body and metadata fields of one document) share
         what was detected: a name found in the body is also removed from a title that gave the
-        recognizers no context. Pseudonym numbering still restarts for every text.
+        recognizers no context. Pseudonym numbering still restarts for every text. The windows of
+        long texts are batched (and spread over workers) like texts of their own.
         """
         texts = list(texts)
         groups = list(groups) if groups is not None else list(range(len(texts)))
-        workers = min(self._workers(), len(texts) // max(self.config.parallel_min_texts // 2, 1))
-        if workers > 1 and len(texts) >= self.config.parallel_min_texts:
-            analyzed = self._analyze_in_workers(texts, workers)
-        else:
-            analyzed = self._analyze_batch(texts)
+        analyzed = self._analyze_segmented(texts, self._analyze_pieces)
         analyzed = [self._drop_allow_listed_names(text, results) for text, results in zip(texts, analyzed)]
         detected: dict[Hashable, dict[str, RecognizerResult]] = {}
         for group, text, results in zip(groups, texts, analyzed):
@@ -143,6 +145,41 @@ class Scrubber:
             self._anonymize(text, _with_repeats(text, results, detected[group]))
             for group, text, results in zip(groups, texts, analyzed)
         ]
+
+    def _analyze_segmented(
+        self, texts: list[str], analyze: Callable[[list[str]], list[list[RecognizerResult]]]
+    ) -> list[list[RecognizerResult]]:
+        """Detections per text in whole-text offsets. A text over segment_chars goes to `analyze` as
+        overlapping windows (see segments.py), each detection kept from the one window whose core
+        holds its start; the text is then anonymized whole, so pseudonym numbers span the windows."""
+        size, overlap = self.config.segment_chars, self.config.segment_overlap_chars
+        windows = [segment(text, size, overlap) for text in texts]
+        pieces = [text[w.start : w.end] if len(ws) > 1 else text for text, ws in zip(texts, windows) for w in ws]
+        analyzed = iter(analyze(pieces))
+        results = []
+        for ws in windows:
+            if len(ws) == 1:
+                results.append(next(analyzed))
+                continue
+            found = []
+            for window in ws:
+                for r in next(analyzed):
+                    r.start, r.end = r.start + window.start, r.end + window.start
+                    if window.core_start <= r.start < window.core_end:
+                        found.append(r)
+            results.append(found)
+        return results
+
+    def _analyze_each(self, texts: list[str]) -> list[list[RecognizerResult]]:
+        """One analyzer call per text (scrub's path: no nlp.pipe for a single text)."""
+        return [self._analyzer.analyze(text, **self._analyze_kwargs()) for text in texts]
+
+    def _analyze_pieces(self, texts: list[str]) -> list[list[RecognizerResult]]:
+        """Analyze in forked workers when there are enough texts to pay for the fork, else batched here."""
+        workers = min(self._workers(), len(texts) // max(self.config.parallel_min_texts // 2, 1))
+        if workers > 1 and len(texts) >= self.config.parallel_min_texts:
+            return self._analyze_in_workers(texts, workers)
+        return self._analyze_batch(texts)
 
     def _allowed(self, value: str) -> bool:
         entries = self.config.allow_list
@@ -184,12 +221,15 @@ class Scrubber:
         _WORKER_SCRUBBER = self
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_analyze_chunk, chunks)
-                # Let the workers exit on their own before the pool is left: leaving it terminates
-                # them with SIGTERM, which a process can inherit as ignored (Dagster maps SIGTERM to
-                # SIGINT's handler, ignored in background jobs), and then the join never returns.
-                pool.close()
-                pool.join()
+                try:
+                    parts = pool.map(_analyze_chunk, chunks)
+                finally:
+                    # Let the workers exit on their own before the pool is left, a text that raised
+                    # included: leaving it terminates them with SIGTERM, which a process can inherit
+                    # as ignored (Dagster maps SIGTERM to SIGINT's handler, ignored in background
+                    # jobs), and then the join never returns.
+                    pool.close()
+                    pool.join()
             return [r for part in parts for r in part]
         finally:
             _WORKER_SCRUBBER = None
@@ -296,11 +336,30 @@ def _with_repeats(
     Overlaps with existing results are left to the anonymizer's conflict resolution.
     """
     repeats = [
-        RecognizerResult(found.entity_type, m.start(), m.end(), found.score)
+        RecognizerResult(found.entity_type, start, start + len(value), found.score)
         for value, found in detected.items()
-        for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", text)
+        for start in _word_occurrences(value, text)
     ]
     return results + repeats
+
+
+def _word_occurrences(value: str, text: str) -> Iterator[int]:
+    """Starts of ``value`` not glued to a word character, as re.finditer(r"(?<!\w)value(?!\w)") finds
+    them. A substring search is far faster on a long text: the regex, led by a lookbehind, tries
+    every position of the text for every value."""
+    start = text.find(value)
+    while start >= 0:
+        end = start + len(value)
+        if (start == 0 or not _is_word_char(text[start - 1])) and (end == len(text) or not _is_word_char(text[end])):
+            yield start
+            start = text.find(value, end)
+        else:
+            start = text.find(value, start + 1)
+
+
+def _is_word_char(char: str) -> bool:
+    """What \\w matches in a str pattern."""
+    return char.isalnum() or char == "_"
 
 
 def _number_pseudonyms(text: str, spans: list[PiiSpan]) -> dict[tuple[str, str], str]:
