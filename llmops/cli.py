@@ -11,6 +11,7 @@ from pathlib import Path
 
 from llmops.ops.api_keys import ROLES
 from llmops.ops.audit_log import DEFAULT_RETENTION_DAYS
+from llmops.ops.responses import DEFAULT_CAPACITY, DEFAULT_WINDOW_HOURS
 from llmops.train.base_model import PRECISIONS
 from llmops.settings import Settings
 
@@ -71,6 +72,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from llmops.ops.audit_log import AuditLog
+    from llmops.ops.responses import default_responses_path
     from llmops.monitor.feedback import FeedbackStore
     from llmops.pii.config import pipeline_config
     from llmops.pii.scrubber import Scrubber
@@ -90,6 +92,8 @@ def _serve(args: argparse.Namespace) -> int:
     config = ServerConfig(
         keys=keys, audit=AuditLog(_audit_path(args, settings), args.audit_retention_days),
         feedback=FeedbackStore(settings.feedback_path), poll_interval_s=args.poll_interval if args.poll_interval != 0 else None,
+        responses_path=Path(args.responses_file) if args.responses_file else default_responses_path(settings.home),
+        feedback_window_hours=args.feedback_window_hours, remembered_responses=args.feedback_max_responses,
         limits=Limits(max_body_bytes=args.max_body_bytes, max_new_tokens=args.max_new_tokens))
     print(f"serving {served.champion.model_id} on http://{args.host}:{args.port}/ (chat page) and /v1/chat/completions")
     uvicorn.run(create_app(served, config), host=args.host, port=args.port, log_level="info")
@@ -224,6 +228,9 @@ def _restore(args: argparse.Namespace) -> int:
 
     manifest = restore(Path(args.dir), Stores.from_env(), force=args.force)
     print(f"restored the backup of {manifest['created']}: {', '.join(i['name'] for i in manifest['items'])}")
+    if "relocated" in manifest:
+        moved = manifest["relocated"]
+        print(f"MLflow artifact locations moved from {moved['from']} to {moved['to']} ({moved['rows']} records)")
     return 0
 
 
@@ -261,6 +268,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--audit-log", help="audit JSON lines (default $LLMOPS_AUDIT_PATH or $LLMOPS_HOME/audit/audit.jsonl)")
     serve.add_argument("--audit-retention-days", type=float, default=DEFAULT_RETENTION_DAYS,
                        help="audit records older than this are pruned at startup")
+    serve.add_argument("--responses-file",
+                       help="answers feedback may still rate, kept across restarts (default $LLMOPS_RESPONSES_PATH or "
+                            "$LLMOPS_HOME/feedback/responses.jsonl)")
+    serve.add_argument("--feedback-window-hours", type=float, default=DEFAULT_WINDOW_HOURS,
+                       help="how long an answer can be rated; older ones are dropped from the responses file")
+    serve.add_argument("--feedback-max-responses", type=int, default=DEFAULT_CAPACITY,
+                       help="at most this many of the newest answers can be rated")
     serve.add_argument("--poll-interval", type=float, default=30.0,
                        help="seconds between checks of the registry's champion alias (0: never; POST /admin/reload still works)")
     serve.add_argument("--canary-share", type=float, default=0.0,

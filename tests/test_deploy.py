@@ -5,6 +5,7 @@ control of the local stack, SQLite-mode backup/restore and the infra manifests."
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -203,8 +204,6 @@ def test_sqlite_backup_restore_roundtrip_and_refusals(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="manifest.json"):
         restore(tmp_path, stores)
 
-    import shutil
-
     for path in [*(p for p in home.iterdir() if p.name != "dagster.yaml"), live / "artifacts", live / "lancedb", live / "home"]:
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     (live / "mlflow.db").unlink()
@@ -228,6 +227,89 @@ def test_cli_backup_errors_are_clear(tmp_path: Path) -> None:
     assert out.returncode == 2 and "not empty" in out.stderr and (tmp_path / "full" / "x").read_text() == "keep me"
     out = subprocess.run([*cli, "restore", str(tmp_path / "nothing")], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "not a backup folder" in out.stderr
+
+
+@pytest.mark.slow  # loads the base model twice and embeds an index
+def test_a_backup_restored_into_another_home_serves_its_champion_from_there(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base_spec, model_cache: Path) -> None:
+    """`llmops backup` in one working directory (default home `.llmops` there), the old home deleted,
+    `llmops restore` from another: the adapter and the evaluation file come back under the new home,
+    the registry points there, and the restored champion answers from the new home's index."""
+    import mlflow
+    import pandas as pd
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    from llmops.registry.models import CHAMPION, ModelRegistry
+    from llmops.registry.tracking import configure_mlflow
+    from llmops.retrieval.index import Embedder, build_index
+    from llmops.serving.models import load_served_models
+    from llmops.settings import Settings
+    from llmops.train.base_model import load_base_model
+    from llmops.train.chat_model import AdapterChatPyfunc
+    from llmops.train.lora_adapter import MODEL_REQUIREMENTS
+
+    for name in ("LLMOPS_HOME", "MLFLOW_TRACKING_URI", "MLFLOW_ARTIFACT_ROOT", "LANCEDB_URI", "DAGSTER_HOME",
+                 "LLMOPS_AT_REST_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LLMOPS_MODEL_CACHE", str(model_cache))
+    old_site, new_site = tmp_path / "site-a", tmp_path / "site-b"
+    old_site.mkdir()
+    new_site.mkdir()
+    monkeypatch.chdir(old_site)
+    old = Settings.from_env()
+    configure_mlflow(old.mlflow_tracking_uri, "llmops")
+    torch.manual_seed(0)
+    model, _ = load_base_model(base_spec, model_cache)
+    get_peft_model(model, LoraConfig(r=4, lora_alpha=1, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+                   ).save_pretrained(tmp_path / "adapter")
+    config = {"base_model": base_spec.to_dict(), "system_prompt": "You are the Lumora assistant.",
+              "generation": {"max_new_tokens": 8, "repetition_penalty": 1.1, "batch_size": 8}, "data_version": "test"}
+    with mlflow.start_run() as run:
+        mlflow.log_dict({"rougeL": 0.25}, "evaluation/report.json")
+        info = mlflow.pyfunc.log_model(name="model", python_model=AdapterChatPyfunc(), model_config=config,
+                                       artifacts={"adapter": str(tmp_path / "adapter")}, pip_requirements=MODEL_REQUIREMENTS)
+    registry = ModelRegistry.at(old.mlflow_tracking_uri, old.model_name)
+    registry.point(CHAMPION, registry.register(info.model_uri))
+    corpus = pd.DataFrame([{"doc_id": "e14", "doc_type": "faq", "title": "Error codes", "source": "faq/e14.md",
+                            "text": "# Error codes\n\n## What does error E14 mean?\nE14: the temperature sensor is disconnected."},
+                           {"doc_id": "hours", "doc_type": "faq", "title": "Support", "source": "faq/hours.md",
+                            "text": "# Support\n\n## When is support open?\nMonday to Friday, 08:00 to 18:00 CET."}])
+    build_index(corpus, old.lancedb_uri, Embedder())
+
+    # every store in the working directory's default home (mlflow.set_tracking_uri exported MLFLOW_TRACKING_URI)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_")}
+    cli = [sys.executable, "-m", "llmops.cli"]
+    saved = subprocess.run([*cli, "backup", str(tmp_path / "backup")], cwd=old_site, env=env, capture_output=True,
+                           text=True, timeout=300)
+    assert saved.returncode == 0 and "mlflow_artifacts" in saved.stdout and "lancedb" in saved.stdout, saved.stderr
+    shutil.rmtree(old.home)
+    restored = subprocess.run([*cli, "restore", str(tmp_path / "backup")], cwd=new_site, env=env, capture_output=True,
+                              text=True, timeout=300)
+    assert restored.returncode == 0, restored.stderr
+    assert f"moved from {old.home / 'mlflow' / 'artifacts'} to {new_site / '.llmops' / 'mlflow' / 'artifacts'}" in restored.stdout
+
+    monkeypatch.chdir(new_site)
+    for name in [name for name in os.environ if name.startswith("MLFLOW_")]:
+        monkeypatch.delenv(name)
+    new = Settings.from_env()
+    assert new.home == new_site / ".llmops" and not old.home.exists()
+    configure_mlflow(new.mlflow_tracking_uri, "llmops")
+    assert mlflow.get_run(run.info.run_id).info.artifact_uri.startswith(new.home.as_uri())
+    (tmp_path / "download").mkdir()
+    report = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="evaluation/report.json",
+                                                 dst_path=str(tmp_path / "download"))
+    assert json.loads(Path(report).read_text()) == {"rougeL": 0.25}
+    restored_registry = ModelRegistry.at(new.mlflow_tracking_uri, new.model_name)
+    champion = restored_registry.aliased(CHAMPION)
+    assert restored_registry.client.get_model_version_download_uri(new.model_name, champion.version).startswith(
+        (new.home / "mlflow" / "artifacts").as_uri())
+    served = load_served_models(new.model_name, new.mlflow_tracking_uri, new.lancedb_uri, "corpus_chunks")
+    ask = [{"role": "user", "content": "What does error E14 mean?"}]
+    hits = served.champion.retrieve(ask, 1)
+    assert [hit.doc_id for hit in hits] == ["e14"]
+    answer = served.champion.complete(ask, 8, hits)
+    assert answer.text.strip() and answer.completion_tokens > 0
 
 
 # --- manifests -------------------------------------------------------------------------------------

@@ -261,9 +261,10 @@ def _snapshot() -> dict:
 
 
 def _serving_files() -> dict[str, Path]:
-    """Audit log, feedback and API keys written through their real stores."""
+    """Audit log, feedback, the answers feedback may rate and API keys written through their real stores."""
     from llmops.ops.api_keys import KeyStore, default_keys_path
     from llmops.ops.audit_log import AuditLog, AuditRecord, default_audit_path
+    from llmops.ops.responses import Remembered, ResponseMemory, default_responses_path
     from llmops.monitor.feedback import FeedbackRecord, FeedbackStore
     from llmops.settings import Settings
 
@@ -274,8 +275,10 @@ def _serving_files() -> dict[str, Path]:
         AuditRecord(ts=time.time(), request_id="r1", method="POST", endpoint="/v1/chat/completions", status=200,
                     latency_ms=12.5))
     FeedbackStore(settings.feedback_path).append(FeedbackRecord("r1", 1, "q", "a", "deploy-assistant:1", time.time()))
+    ResponseMemory(path=default_responses_path(settings.home)).put(
+        "r2", Remembered("q", "a", "deploy-assistant:1", None, time.time()))
     return {"audit": default_audit_path(settings.home), "feedback": settings.feedback_path,
-            "api_keys": default_keys_path(settings.home)}
+            "responses": default_responses_path(settings.home), "api_keys": default_keys_path(settings.home)}
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -292,7 +295,7 @@ def test_backup_wipe_restore_gives_the_same_deployment(deployment, pipeline) -> 
     saved = _cli("backup", str(backup_dir))
     assert saved.returncode == 0, saved.stderr
     for name in ("dagster_storage", "dagster_home", "mlflow_db", "mlflow_artifacts", "lancedb", "audit", "feedback",
-                 "api_keys"):
+                 "responses", "api_keys"):
         assert name in saved.stdout, saved.stdout
     again = _cli("backup", str(backup_dir))
     assert again.returncode == 2 and "not empty" in again.stderr
@@ -315,3 +318,39 @@ def test_backup_wipe_restore_gives_the_same_deployment(deployment, pipeline) -> 
     assert restored.returncode == 0, restored.stderr
     assert _snapshot() == before
     assert {name: path.read_bytes() for name, path in files.items()} == contents
+
+
+def test_restore_under_another_artifact_root_points_the_registry_there(tmp_path: Path) -> None:
+    """MLflow keeps absolute artifact URIs in Postgres too: restored beside another local artifact root,
+    the champion's files load from the new root, the old one deleted."""
+    from mlflow.tracking import MlflowClient
+
+    from llmops.ops.backup import Stores, backup, restore
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    with throwaway_databases("mlflow") as databases:
+        uri = sqlalchemy_url(databases["mlflow"])
+
+        def stores(root: Path) -> Stores:
+            return Stores(dagster_home=root / "dagster_home", dagster_pg_url=None, mlflow_uri=uri,
+                          artifact_root=str(root / "artifacts"), lancedb=str(root / "lancedb"))
+
+        client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        run = client.create_run(client.create_experiment("llmops", (old / "artifacts" / "llmops").as_uri()))
+        client.log_text(run.info.run_id, "adapter weights", "model/adapter.txt")
+        client.create_registered_model("m")
+        version = client.create_model_version("m", f"{run.info.artifact_uri}/model", run.info.run_id)
+        client.set_registered_model_alias("m", "champion", version.version)
+        backup(tmp_path / "backup", stores(old))
+        shutil.rmtree(old)
+
+        manifest = restore(tmp_path / "backup", stores(new), force=True)
+        # the experiment, the run, the version's source and its storage location
+        assert manifest["relocated"] == {"from": str(old / "artifacts"), "to": str(new / "artifacts"), "rows": 4}
+        client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+        champion = client.get_model_version_by_alias("m", "champion")
+        location = client.get_model_version_download_uri("m", champion.version)
+        assert champion.source == location == f"{(new / 'artifacts' / 'llmops').as_uri()}/{run.info.run_id}/artifacts/model"
+        (tmp_path / "download").mkdir()
+        downloaded = client.download_artifacts(run.info.run_id, "model/adapter.txt", str(tmp_path / "download"))
+        assert Path(downloaded).read_text() == "adapter weights"

@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from fastapi.testclient import TestClient
 from llmops import cli
 from llmops.ops.api_keys import KeyStore, hash_key
 from llmops.ops.audit_log import AuditLog, AuditRecord
+from llmops.ops.responses import Remembered, ResponseMemory
 from llmops.train.chat_model import GenerationSettings
 from llmops.monitor.feedback import FeedbackStore
 from llmops.train.lora_adapter import TrainSettings, train_lora
@@ -517,15 +521,14 @@ def test_chat_page_in_headless_chromium(server: Server) -> None:
     assert "warranty" in latest.question
 
 
-@pytest.mark.slow
-def test_llmops_serve_command_serves_the_registry_champion(server: Server, tmp_path: Path) -> None:
-    """The console script on the same stores, as `make serve` runs it after `make run`."""
-    _, secret = KeyStore(tmp_path / "api_keys.json").create("reader", "smoke")
-    env = {**os.environ, "LLMOPS_HOME": str(tmp_path), "MLFLOW_TRACKING_URI": server.tracking_uri,
-           "LANCEDB_URI": str(server.home / "lance"), "LLMOPS_MODEL_NAME": NAME}
+@contextmanager
+def _llmops_serve(env: dict[str, str], log: Path, *args: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """The console script on a free port, as `make serve` runs it, once /readyz answers; stopped after
+    (SIGTERM) unless the test stopped it already."""
     url = f"http://127.0.0.1:{_free_port()}"
-    proc = subprocess.Popen([sys.executable, "-m", "llmops.cli", "serve", "--port", url.rsplit(":", 1)[1], "--max-new-tokens", "4"],
-                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with log.open("a") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "llmops.cli", "serve", "--port", url.rsplit(":", 1)[1], *args],
+                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.time() + 300
         while proc.poll() is None and time.time() < deadline:
@@ -533,19 +536,84 @@ def test_llmops_serve_command_serves_the_registry_champion(server: Server, tmp_p
                 if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
-                time.sleep(1)
-        assert proc.poll() is None, proc.stdout.read()
+                pass
+            time.sleep(1)
+        assert proc.poll() is None, log.read_text()
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=60)
+
+
+def _serve_env(server: Server, home: Path) -> dict[str, str]:
+    """`llmops serve` with its own home on the fixture's registry and index."""
+    return {**os.environ, "LLMOPS_HOME": str(home), "MLFLOW_TRACKING_URI": server.tracking_uri,
+            "LANCEDB_URI": str(server.home / "lance"), "LLMOPS_MODEL_NAME": NAME}
+
+
+@pytest.mark.slow
+def test_llmops_serve_command_serves_the_registry_champion(server: Server, tmp_path: Path) -> None:
+    """The console script on the same stores, as `make serve` runs it after `make run`."""
+    _, secret = KeyStore(tmp_path / "api_keys.json").create("reader", "smoke")
+    with _llmops_serve(_serve_env(server, tmp_path), tmp_path / "serve.log", "--max-new-tokens", "4") as (_, url):
         champion = server.served.champion.model_id
         ask = {"messages": [{"role": "user", "content": "What are the support hours?"}]}
         assert httpx.post(f"{url}/v1/chat/completions", json=ask, timeout=30).status_code == 401
         reply = httpx.post(f"{url}/v1/chat/completions", json=ask, headers={"Authorization": f"Bearer {secret}"}, timeout=120)
         assert reply.status_code == 200 and reply.json()["model"] == champion
         assert reply.json()["usage"]["completion_tokens"] <= 4
-        audited = AuditLog(tmp_path / "audit" / "audit.jsonl").records()
-        assert [(r.status, r.model_version) for r in audited if r.endpoint == "/v1/chat/completions"] == [(401, None), (200, champion)]
-    finally:
-        proc.terminate()
+        deadline = time.time() + 10  # a record is written once the response's last byte has gone out
+        while len(audited := [(r.status, r.model_version) for r in AuditLog(tmp_path / "audit" / "audit.jsonl").records()
+                              if r.endpoint == "/v1/chat/completions"]) < 2 and time.time() < deadline:
+            time.sleep(0.1)
+        assert audited == [(401, None), (200, champion)]
+
+
+@pytest.mark.slow
+def test_feedback_names_answers_given_before_a_restart_or_a_crash(server: Server, tmp_path: Path) -> None:
+    """The answers feedback may rate are kept in $LLMOPS_HOME/feedback/responses.jsonl: a rating after a
+    clean stop (SIGTERM) and after kill -9 with a torn line left behind is stored; an answer older than
+    the window, or another key's, is unknown."""
+    keys = KeyStore(tmp_path / "api_keys.json")
+    (me, mine), (_, other) = keys.create("reader", "me"), keys.create("reader", "other")
+    env, log = _serve_env(server, tmp_path), tmp_path / "serve.log"
+    responses = tmp_path / "feedback" / "responses.jsonl"
+
+    def ask(url: str) -> dict:
+        reply = httpx.post(f"{url}/v1/chat/completions", headers={"Authorization": f"Bearer {mine}"}, timeout=120,
+                           json={"messages": [{"role": "user", "content": "What are the support hours?"}], "max_tokens": 4})
+        assert reply.status_code == 200
+        return reply.json()
+
+    def rate(url: str, response_id: str, secret: str = mine) -> int:
+        return httpx.post(f"{url}/v1/feedback", headers={"Authorization": f"Bearer {secret}"}, timeout=60,
+                          json={"response_id": response_id, "rating": 1}).status_code
+
+    with _llmops_serve(env, log, "--max-new-tokens", "4") as (proc, url):
+        first = ask(url)
+        proc.send_signal(signal.SIGTERM)  # uvicorn shuts down, then re-raises the signal
+        assert proc.wait(timeout=60) == -signal.SIGTERM and "Application shutdown complete" in log.read_text()
+    with _llmops_serve(env, log, "--max-new-tokens", "4") as (proc, url):
+        assert rate(url, first["id"], other) == 404 and rate(url, first["id"]) == 200
+        second = ask(url)
+        proc.kill()  # kill -9
         proc.wait(timeout=60)
+    ResponseMemory(path=responses).put("chatcmpl-expired", Remembered(
+        "q", "a", first["model"], me.id, time.time() - 25 * 3600))  # the default window is 24 h
+    with responses.open("a", encoding="utf-8") as handle:
+        handle.write('{"id": "chatcmpl-torn", "question": "cut sh')  # a write cut short, no line break
+    with _llmops_serve(env, log, "--max-new-tokens", "4") as (_, url):
+        assert rate(url, second["id"]) == 200 and rate(url, "chatcmpl-expired") == 404
+
+    rated = {r.response_id: r for r in FeedbackStore(tmp_path / "feedback" / "feedback.jsonl").read().records}
+    assert set(rated) == {first["id"], second["id"]}
+    for answer in (first, second):
+        record = rated[answer["id"]]
+        assert (record.rating, record.key_id, record.model_version) == (1, me.id, answer["model"])
+        assert record.answer == answer["choices"][0]["message"]["content"] and "support hours" in record.question
+    kept = responses.read_text(encoding="utf-8")
+    assert first["id"] in kept and second["id"] in kept and "chatcmpl-expired" not in kept and "torn" not in kept
 
 
 def _serve_version(server: Server, version: int) -> None:

@@ -4,11 +4,16 @@ What is saved: the Dagster instance (run, event-log and schedule storage: `pg_du
 the SQLite files otherwise, plus the IO-manager outputs under DAGSTER_HOME that re-execution and
 later partial runs load), the MLflow tracking/registry database (`pg_dump` or the SQLite file),
 the local MLflow artifact store, the LanceDB index, and the serving files under LLMOPS_HOME (audit
-log, feedback, API keys). SQLite files are copied with SQLite's online backup API, so a live
-server never yields a torn copy. The base-model cache is not saved: it is rebuilt from its package.
+log, feedback, the answers feedback may still rate, API keys). SQLite files are copied with SQLite's
+online backup API, so a live server never yields a torn copy. The base-model cache is not saved: it is rebuilt from its package.
 
 Nothing is overwritten silently: a backup goes to a new or empty folder, and a restore refuses
 to replace stores that hold data unless asked to (`--force`).
+
+MLflow records artifact locations as absolute URIs (experiments, runs, logged models, model
+versions): restored under another home, the registry would still point into the old folder, and
+load nothing once that is gone. The manifest keeps the artifact root it was saved from, and a
+restore to another local root rewrites those locations to the new one.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ from llmops.ops.stack import is_postgres, sqlalchemy_to_libpq
 
 FORMAT = 1
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# where the MLflow database holds artifact locations (absolute URIs) that a restore elsewhere rewrites
+ARTIFACT_COLUMNS = {"experiments": ("artifact_location",), "runs": ("artifact_uri",),
+                    "logged_models": ("artifact_location",), "model_versions": ("source", "storage_location")}
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class Stores:
     def from_env(cls) -> Stores:
         from llmops.ops.api_keys import default_keys_path
         from llmops.ops.audit_log import default_audit_path
+        from llmops.ops.responses import default_responses_path
 
         settings = Settings.from_env()
         home = Path(os.environ.get("DAGSTER_HOME", "dagster_home")).resolve()
@@ -57,7 +66,7 @@ class Stores:
             artifact_root=settings.mlflow_artifact_root,
             lancedb=settings.lancedb_uri,
             files={"audit": default_audit_path(settings.home), "feedback": settings.feedback_path,
-                   "api_keys": default_keys_path(settings.home)},
+                   "responses": default_responses_path(settings.home), "api_keys": default_keys_path(settings.home)},
         )
 
 
@@ -170,6 +179,36 @@ def _mlflow_sqlite_path(uri: str) -> Path:
     return Path(uri.removeprefix("sqlite:///"))
 
 
+def _relocate_artifacts(mlflow_uri: str, old: Path, new: Path) -> int:
+    """Rewrite the MLflow database's artifact locations under ``old`` (as file URIs or plain paths) to
+    lie under ``new``; return how many rows changed. One pass per column, so ``new`` may lie inside ``old``."""
+    import sqlalchemy
+
+    moves = {old.as_uri(): new.as_uri(), f"file://{old}": f"file://{new}", str(old): str(new)}
+    engine = sqlalchemy.create_engine(mlflow_uri)
+    changed = 0
+    try:
+        with engine.begin() as db:
+            tables = set(sqlalchemy.inspect(db).get_table_names())
+            for table, columns in ARTIFACT_COLUMNS.items():
+                if table not in tables:
+                    continue
+                for column in columns:
+                    params: dict[str, str | int] = {}
+                    cases, matches = [], []
+                    for i, (before, after) in enumerate(moves.items()):
+                        match = f"({column} = :b{i} OR substr({column}, 1, :n{i}) = :b{i} || '/')"
+                        params |= {f"b{i}": before, f"a{i}": after, f"n{i}": len(before) + 1}
+                        cases.append(f"WHEN {match} THEN :a{i} || substr({column}, :n{i})")
+                        matches.append(match)
+                    statement = f"UPDATE {table} SET {column} = CASE {' '.join(cases)} ELSE {column} END " \
+                                f"WHERE {' OR '.join(matches)}"
+                    changed += db.execute(sqlalchemy.text(statement), params).rowcount
+    finally:
+        engine.dispose()
+    return changed
+
+
 def backup(target: Path, stores: Stores) -> dict:
     """Write every store into ``target`` (new or empty) with a manifest; return the manifest."""
     target = Path(target)
@@ -213,8 +252,9 @@ def backup(target: Path, stores: Stores) -> dict:
             _copy_file(str(path), str(target / "files" / name))
             saved(name, "file", target / "files" / name)
 
+    root = _local_path(stores.artifact_root)  # where the saved artifacts were, for a restore elsewhere
     manifest = {"format": FORMAT, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "items": items, "skipped": skipped}
+                "items": items, "skipped": skipped, "artifact_root": str(root.resolve()) if root else None}
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest
 
@@ -277,6 +317,11 @@ def restore(source: Path, stores: Stores, force: bool = False) -> dict:
         if name in items and path is not None:
             shutil.rmtree(path, ignore_errors=True)
             shutil.copytree(items[name], path, copy_function=_copy_file)
+    old_root, new_root = manifest.get("artifact_root"), _local_path(stores.artifact_root)
+    new_root = new_root.resolve() if new_root is not None else None
+    if "mlflow_db" in items and "mlflow_artifacts" in items and old_root and new_root and Path(old_root) != new_root:
+        rows = _relocate_artifacts(stores.mlflow_uri, Path(old_root), new_root)
+        manifest["relocated"] = {"from": old_root, "to": str(new_root), "rows": rows}
     for name, path in stores.files.items():
         if name in items:
             path.parent.mkdir(parents=True, exist_ok=True)

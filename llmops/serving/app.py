@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from llmops.ops.responses import ResponseMemory
 from llmops.serving.admin import build_admin_router
 from llmops.serving.answerer import Answerer
 from llmops.serving.chat import build_chat_router
@@ -32,7 +33,7 @@ from llmops.serving.metrics import Metrics, Observe
 from llmops.serving.models import ServedModels
 from llmops.serving.schemas import ApiError, error_response
 from llmops.serving.search import build_search_router
-from llmops.serving.state import ResponseMemory, ServerConfig, ServerState
+from llmops.serving.state import ServerConfig, ServerState
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
     absent: no keys, audit or feedback store (in-process use)."""
     served = models if isinstance(models, ServedModels) else ServedModels(models)
     config = config or ServerConfig()
-    server = ServerState(served, config, Metrics(), ResponseMemory(config.remembered_responses))
+    # loaded from the file of an earlier run (pruned to the window), so feedback outlives restarts
+    memory = ResponseMemory(config.remembered_responses, config.feedback_window_hours * 3600, config.responses_path)
+    server = ServerState(served, config, Metrics(), memory)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):

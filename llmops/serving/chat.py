@@ -15,11 +15,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from llmops.ops.api_keys import ApiKey
+from llmops.ops.responses import Remembered
 from llmops.serving.answerer import ScrubbedStream
 from llmops.serving.auth import authorize
 from llmops.serving.metrics import prompt_digest
 from llmops.serving.schemas import ApiError, ChatCompletionRequest
-from llmops.serving.state import Remembered, ServerState
+from llmops.serving.state import ServerState
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def build_chat_router(server: ServerState) -> APIRouter:
             state.prompt_tokens, state.completion_tokens = prompt_tokens, completion_tokens
             metrics.tokens.labels(answerer.model_id, "prompt").inc(prompt_tokens)
             metrics.tokens.labels(answerer.model_id, "completion").inc(completion_tokens)
-            memory.put(response_id, Remembered(question, answer, answerer.model_id, key.id if key else None))
+            memory.put(response_id, Remembered(question, answer, answerer.model_id, key.id if key else None, time.time()))
             return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                     "total_tokens": prompt_tokens + completion_tokens}
 
