@@ -81,6 +81,11 @@ def read_bytes(path: Path, cipher: Cipher | None) -> bytes:
     return cipher.decrypt(data)
 
 
+def encode_line(text: str, cipher: Cipher | None) -> str:
+    """A JSON-lines record as it is written: a Fernet token when a key is configured, else the text."""
+    return cipher.encrypt_line(text) if cipher else text
+
+
 def decode_line(line: str, cipher: Cipher | None) -> str:
     """A JSON-lines record as written: plaintext lines pass through, token lines are decrypted."""
     stripped = line.strip()

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from llmops.ops.at_rest import Cipher, decode_line
+from llmops.ops.at_rest import Cipher, decode_line, encode_line
 from llmops.ops.jsonl import JsonLinesFile
 
 DEFAULT_RETENTION_DAYS = 180
@@ -72,7 +72,7 @@ class AuditLog:
 
     def append(self, record: AuditRecord) -> None:
         text = json.dumps({"time": record.time, **asdict(record)}, ensure_ascii=False)
-        self._file.append(self._cipher.encrypt_line(text) if self._cipher else text)
+        self._file.append(encode_line(text, self._cipher))
 
     def records(self, since: float | None = None, key_id: str | None = None, limit: int | None = None) -> list[AuditRecord]:
         """Matching records, oldest first; ``limit`` keeps the newest ones."""
@@ -111,7 +111,5 @@ class AuditLog:
                 else:
                     kept.append(line)
             if dropped:
-                tmp = self.path.with_name(self.path.name + ".tmp")
-                tmp.write_text("".join(kept), encoding="utf-8")
-                os.replace(tmp, self.path)
+                self._file.replace_lines(kept)
         return dropped

@@ -34,6 +34,13 @@ class JsonLinesFile:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    def replace_lines(self, lines: list[str]) -> None:
+        """Rewrite the whole file with ``lines`` (each ending in a newline), atomically: written
+        aside, then renamed over it. Call it inside ``locked()`` so no append is lost."""
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text("".join(lines), encoding="utf-8")
+        os.replace(tmp, self.path)
+
     def append(self, line: str) -> None:
         """Append one line (``line`` holds no newline: one record, one line)."""
         if "\n" in line:

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from llmops.ops.at_rest import AtRestError, Cipher, decode_line
+from llmops.ops.at_rest import AtRestError, Cipher, decode_line, encode_line
 from llmops.ops.jsonl import JsonLinesFile
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ class ResponseMemory:
 
     def _encode(self, response_id: str, item: Remembered) -> str:
         text = json.dumps({"id": response_id, **asdict(item)}, ensure_ascii=False)
-        return self._cipher.encrypt_line(text) if self._cipher else text
+        return encode_line(text, self._cipher)
 
     def _compact(self) -> OrderedDict[str, Remembered]:
         """Rewrite the file with the live entries (encrypted with the current key); return them, oldest first."""
@@ -106,9 +106,7 @@ class ResponseMemory:
                         live[response_id] = item
                 while len(live) > self.capacity:
                     live.popitem(last=False)
-                tmp = self._file.path.with_name(self._file.path.name + ".tmp")
-                tmp.write_text("".join(self._encode(rid, item) + "\n" for rid, item in live.items()), encoding="utf-8")
-                os.replace(tmp, self._file.path)
+                self._file.replace_lines([self._encode(rid, item) + "\n" for rid, item in live.items()])
         self._appended, self._compacted_at = 0, time.time()
         return live
 
