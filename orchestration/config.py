@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
+from pathlib import Path
 
 from dagster import Config
 from pydantic import Field
 
 from llmops.ingest.raw_documents import IngestSettings
+from llmops.ingest.readers import ReadLimits
 from llmops.monitor.automation import RegressionPolicy
 from llmops.pii.scrubbed_corpus import MAX_TEXT_CHARS, MIN_TEXT_CHARS
 from llmops.monitor.drift import DriftSettings
@@ -27,15 +29,34 @@ def to_settings(config: Config, cls: type):
                   for f in fields(cls) if f.name in values})
 
 
-_INGEST = IngestSettings()
+_INGEST, _LIMITS = IngestSettings(), ReadLimits()
 
 
 class RawDocumentsConfig(Config):
+    """What ingestion accepts and what one file may cost; a file over a limit is quarantined with the
+    limit's name in its reason, never cut short."""
+
     max_file_mb: float = Field(_INGEST.max_file_mb, gt=0, description="larger files are quarantined unread "
                                "(MB of 10^6 bytes; .jsonl/.csv are streamed, a .txt/.md/.html document is read whole: "
                                "about twice its size in memory)")
     follow_symlinks: bool = Field(_INGEST.follow_symlinks, description="read symbolic links whose target stays "
                                   "inside the raw folder (off: every link is quarantined unread)")
+    max_pages: int = Field(_LIMITS.max_pages, gt=0, description="pages, slides or sheets of one file")
+    max_unpacked_mb: float = Field(_LIMITS.max_unpacked_mb, gt=0, description="decompressed size of an Office or "
+                                   "OpenDocument file (a zip inside): more is treated as a zip bomb")
+    max_nesting: int = Field(_LIMITS.max_nesting, ge=0, description="attachments inside attachments (e-mail)")
+    ocr: bool = Field(_LIMITS.ocr, description="read images and scanned PDF pages with OCR (tesseract)")
+    ocr_languages: str = Field(_LIMITS.ocr_languages, description="tesseract language packs, '+'-joined")
+    ocr_dpi: int = Field(_LIMITS.ocr_dpi, ge=72, le=600, description="resolution scanned PDF pages are rendered at")
+    ocr_timeout_s: float = Field(_LIMITS.ocr_timeout_s, gt=0, description="OCR time allowed per page or image")
+    use_cache: bool = Field(True, description="reuse what a file gave last time when its bytes, the limits and the "
+                            "reader code are unchanged (no re-reading, no re-OCR)")
+
+
+def ingest_settings(config: RawDocumentsConfig, cache_dir: Path | None) -> IngestSettings:
+    """The ingestion settings and reader limits a launchpad config stands for."""
+    return replace(to_settings(config, IngestSettings), limits=to_settings(config, ReadLimits),
+                   cache_dir=cache_dir if config.use_cache else None)
 
 
 class ScrubbedCorpusConfig(Config):

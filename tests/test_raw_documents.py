@@ -1,3 +1,4 @@
+import hashlib
 import json
 import tracemalloc
 from pathlib import Path
@@ -26,6 +27,7 @@ def corpus(tmp_path: Path) -> Path:
     _write(root, "policies/p.txt", b"\xff\xfe\x00garbage\x80")
     _write(root, "policies/empty.html", "<html><body><script>1</script></body></html>")
     _write(root, "misc/report.pdf", b"%PDF-1.4")
+    _write(root, "misc/old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 legacy")
     _write(root, "notes.txt", "Mount the unit.")  # same text as nothing else: kept
     return root
 
@@ -57,11 +59,14 @@ def test_bad_input_is_quarantined_with_reason(corpus: Path, tmp_path: Path) -> N
     assert "has 2 fields, header has 3" in reasons["tickets/b.csv#row3"]
     assert "not valid UTF-8" in reasons["policies/p.txt"]
     assert "no text content" in reasons["policies/empty.html"]
-    assert "unsupported format .pdf" in reasons["misc/report.pdf"]
-    target = write_quarantine(result, corpus, tmp_path / "q")
+    assert "corrupt or unreadable PDF" in reasons["misc/report.pdf"]
+    assert "legacy Word 97-2003 format: save it as .docx" in reasons["misc/old.doc"]
+    target = write_quarantine(result, tmp_path / "q")
     lines = [json.loads(line) for line in (target / "reasons.jsonl").read_text().splitlines()]
     assert len(lines) == len(result.quarantined)
-    assert (target / "files" / "policies" / "p.txt").read_bytes() == (corpus / "policies" / "p.txt").read_bytes()
+    assert not (target / "files").exists()  # reasons and hashes only: the raw folder keeps the files
+    pdf = next(r for r in lines if r["source"] == "misc/report.pdf")
+    assert pdf["size"] == 8 and pdf["sha256"] == hashlib.sha256(b"%PDF-1.4").hexdigest()
     assert next(r for r in lines if r["source"] == "tickets/a.jsonl#L2")["content"].startswith('{"ticket_id": "TCK-2"')
 
 
@@ -83,7 +88,8 @@ def test_shipped_sample_corpus_reads_and_quarantines_bad_files() -> None:
     assert {q.source.split("#")[0] for q in result.quarantined} >= {
         "incoming_bad/tickets_export_truncated.jsonl", "incoming_bad/scanned_policy.txt", "incoming_bad/empty_page.html"}
     assert {"faq", "ticket", "manual", "policy", "chat"} <= {d.doc_type for d in result.documents}
-    assert {"jsonl", "csv", "md", "txt", "html"} <= {d.format for d in result.documents}
+    assert {"jsonl", "csv", "md", "txt", "html", "docx", "xlsx", "pptx", "pdf", "eml"} <= {d.format for d in result.documents}
+    assert all(q.source.startswith("incoming_bad/") for q in result.quarantined)  # the office files read
 
 
 def test_files_over_the_size_limit_are_quarantined_unread(tmp_path: Path) -> None:
@@ -97,8 +103,9 @@ def test_files_over_the_size_limit_are_quarantined_unread(tmp_path: Path) -> Non
     assert big.source == "tickets/export.jsonl"
     assert big.reason == "file is 1.5 MB, over the 1 MB limit set by max_file_mb"
     assert result.records_seen == 2
-    target = write_quarantine(result, root, tmp_path / "q")
-    assert (target / "files" / "tickets" / "export.jsonl").read_bytes() == (root / "tickets" / "export.jsonl").read_bytes()
+    target = write_quarantine(result, tmp_path / "q")
+    [record] = [json.loads(line) for line in (target / "reasons.jsonl").read_text().splitlines()]
+    assert record["size"] == (root / "tickets" / "export.jsonl").stat().st_size
     assert len(read_documents(root).documents) == 2  # under the default limit it is read
 
 

@@ -1,22 +1,19 @@
-"""Which files of the raw folder ingestion may read, and how it opens and copies them.
+"""Which files of the raw folder ingestion may read, and how it opens them.
 
-Every reader of the raw folder (the text formats today; PDF, Office, e-mail or archive readers
-later) finds its files with `walk`, opens them with `open_regular` and quarantines them with
-`copy_regular`, so one set of rules keeps ingestion inside the root it was given:
+Ingestion finds the files of the raw folder with `walk` and opens them with `open_regular` (the
+readers of every format get the opened file, never a path), so one set of rules keeps ingestion
+inside the root it was given:
 
 - only regular files are read; device files, FIFOs and sockets are reported with the reason and
   never opened (opening a FIFO blocks until something writes to it);
 - a symbolic link is not followed, unless ``follow_symlinks`` is set, and then only to a regular
   file whose resolved path stays inside the root; a linked folder is never descended into;
-- a rejected file is copied to quarantine only while it is still a regular file inside the root,
-  so neither a link's target nor a special file ever reaches the quarantine folder;
 - names starting with "." are not part of the corpus.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -123,22 +120,3 @@ def open_regular(path: Path) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
-
-
-def copy_regular(root: Path, rel: str, target: Path) -> bool:
-    """Copy the regular file ``rel`` of ``root`` to ``target`` (keeping its times); a link, a
-    special file (not even opened) or a path leading outside the root is not copied (False)."""
-    source = Path(root, rel)
-    try:
-        if not source.parent.resolve().is_relative_to(Path(root).resolve()) or not stat.S_ISREG(source.lstat().st_mode):
-            return False
-        handle = open_regular(source)
-    except OSError:
-        return False
-    with handle:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as out:
-            shutil.copyfileobj(handle, out)
-        info = os.fstat(handle.fileno())
-    os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
-    return True

@@ -1,12 +1,16 @@
 """Ingestion: read a folder of enterprise documents into normalized, de-duplicated records.
 
-Formats: ``.jsonl`` and ``.csv`` (one document per line/row, read as a stream), ``.md``, ``.txt``
-and ``.html`` (one document per file, read whole). Files are found and opened through
-`llmops.ingest.files` (regular files inside the raw folder only) and decoded through
-`llmops.ingest.encoding` (the detected encoding goes into each document's ``file_encoding``
-metadata). Nothing is dropped silently: a file, link or line that cannot be read is quarantined
-with the reason, exact duplicates are counted, and the counts always add up:
-``records_seen == len(documents) + duplicates + len(quarantined)``.
+Record files, ``.jsonl`` and ``.csv``, hold one document per line or row and are read here as a
+stream. Every other format (text, Markdown, HTML, PDF, Office, OpenDocument, e-mail, images) goes
+to its reader through `llmops.ingest.formats`; a reader's blocks become the document's text in
+the form `llmops.ingest.blocks` defines (Markdown with page, slide and sheet markers). Files are
+found and opened through `llmops.ingest.files` (regular files inside the raw folder only).
+
+Nothing is dropped silently: a file, link or line that cannot be read is quarantined with the
+reason, exact duplicates are counted, and the counts always add up:
+``records_seen == len(documents) + duplicates + len(quarantined)``. What each format gave (files,
+documents, quarantined, pages, OCR'd pages, characters) is counted per format. With a cache
+folder, a file whose bytes and reader code are unchanged since the last run is not read again.
 """
 
 from __future__ import annotations
@@ -17,17 +21,21 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 import pandas as pd
 import regex
 
+from llmops.ingest.blocks import plain_text, render, sections
 from llmops.ingest.encoding import SAMPLE_BYTES, NotText, open_text
-from llmops.ingest.files import RawFile, Skipped, copy_regular, open_regular, walk
+from llmops.ingest.files import RawFile, Skipped, open_regular, walk
+from llmops.ingest.formats import FILE_FORMATS, format_of, read_file, unsupported_reason
+from llmops.ingest.readers import Extracted, IngestError, ReadContext, ReadLimits
 
-SUPPORTED_SUFFIXES = (".jsonl", ".csv", ".md", ".txt", ".html", ".htm")
+RECORD_SUFFIXES = (".jsonl", ".csv")
+SUPPORTED_SUFFIXES = (*RECORD_SUFFIXES, *FILE_FORMATS)
 DOCUMENT_COLUMNS = ["doc_id", "source", "doc_type", "title", "text", "format", "metadata"]
 
 # Top-level folder names that say what kind of document a file holds; anything else is "document".
@@ -57,10 +65,8 @@ class IngestSettings:
 
     max_file_mb: float = 512.0  # larger files are quarantined unread (MB of 10^6 bytes)
     follow_symlinks: bool = False  # read symbolic links whose target stays inside the raw folder
-
-
-class IngestError(ValueError):
-    """A record or file that cannot become a document; the message is the quarantine reason."""
+    limits: ReadLimits = ReadLimits()  # what one file may cost the readers (pages, unpacked size, OCR)
+    cache_dir: Path | None = None  # documents read from each file, by content hash: unchanged files are not re-read
 
 
 @dataclass
@@ -79,6 +85,21 @@ class Quarantined:
     source: str
     reason: str
     content: str | None = None  # the offending line, for line-level rejects
+    sha256: str | None = None  # of the file, for a file rejected whole
+    size: int | None = None  # bytes
+
+
+@dataclass
+class FormatStats:
+    """What the files of one format gave."""
+
+    files: int = 0
+    documents: int = 0
+    quarantined: int = 0  # files and records
+    from_cache: int = 0  # files not read again: unchanged since a run that cached them
+    pages: int = 0  # pages, slides or sheets
+    ocr_pages: int = 0
+    characters: int = 0
 
 
 @dataclass
@@ -87,6 +108,12 @@ class IngestResult:
     quarantined: list[Quarantined]
     duplicates: int
     files_read: int  # entries of the raw folder looked at, links and special files included
+    formats: dict[str, FormatStats] = field(default_factory=dict)
+
+    @property
+    def nothing_ingested(self) -> bool:
+        """Files were there and none gave a document: a failed run, whatever the reasons."""
+        return self.files_read > 0 and not self.documents
 
     @property
     def records_seen(self) -> int:
@@ -95,6 +122,14 @@ class IngestResult:
     def to_frame(self) -> pd.DataFrame:
         rows = [{**asdict(d), "metadata": json.dumps(d.metadata, sort_keys=True)} for d in self.documents]
         return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+
+    def quarantine_reasons(self) -> dict[str, int]:
+        """How many files and records each kind of reason rejected (the reason up to its first colon)."""
+        counts: dict[str, int] = {}
+        for item in self.quarantined:
+            kind = item.reason.split(":")[0][:80]
+            counts[kind] = counts.get(kind, 0) + 1
+        return dict(sorted(counts.items(), key=lambda pair: -pair[1]))
 
     def counts_by(self, column: str) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -124,32 +159,12 @@ def content_id(text: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def html_to_text(markup: str) -> tuple[str, str]:
-    """Visible text of an HTML page, headings kept as markdown so sections stay recognizable."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(markup, "lxml")
-    for junk in soup(["script", "style", "nav", "header", "footer", "noscript", "form", "iframe"]):
-        junk.decompose()
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    if soup.title:
-        soup.title.decompose()
-    for level in range(1, 7):
-        for heading in soup.find_all(f"h{level}"):
-            heading.insert_before(f"\n\n{'#' * level} ")
-            heading.insert_after("\n\n")
-    for item in soup.find_all("li"):
-        item.insert_before("\n- ")
-    for block in soup.find_all(["p", "div", "br", "tr", "dt", "dd", "section", "article"]):
-        block.insert_after("\n")
-    return soup.get_text(""), title
-
-
 def _title_from_text(text: str, fallback: str) -> str:
-    """The first line of a normalized text (never blank) without heading marks; found without
-    splitting the whole text, which can be hundreds of MB."""
-    end = text.find("\n", 0, 1000)
-    return text[: end if end >= 0 else 1000].lstrip("#").strip()[:200] or fallback
+    """The first line of a normalized text (never blank) without heading marks or location
+    markers; found without splitting the whole text, which can be hundreds of MB."""
+    head = plain_text(text[:2000]).strip()
+    end = head.find("\n", 0, 1000)
+    return head[: end if end >= 0 else 1000].lstrip("#").strip()[:200] or fallback
 
 
 def _is_identifier(key: str) -> bool:
@@ -222,56 +237,53 @@ def _read_csv(stream: TextIO, rel: str, default_type: str) -> Iterator[Document 
         raise IngestError(f"malformed CSV: {exc}") from exc
 
 
-def _read_single(stream: TextIO, rel: str, default_type: str) -> Iterator[Document]:
-    path = Path(rel)
-    suffix = path.suffix.lower()
-    fmt = "html" if suffix in (".html", ".htm") else suffix.lstrip(".")
-    raw = stream.read()
-    title = ""
-    if fmt == "html":
-        raw, title = html_to_text(raw)
-    text = normalize_text(raw)
-    if not text:
-        raise IngestError("no text content after normalization")
-    yield Document(
-        doc_id=content_id(text),
-        source=rel,
-        doc_type=default_type,
-        title=normalize_text(title) or _title_from_text(text, path.stem),
-        text=text,
-        format=fmt,
-    )
-
-
 def doc_type_for(rel_path: Path) -> str:
     """Kind of document from the first folder of its path (``tickets/…`` → ``ticket``)."""
     return FOLDER_DOC_TYPES.get(rel_path.parts[0].lower(), "document") if len(rel_path.parts) > 1 else "document"
 
 
-_READERS = {".jsonl": _read_jsonl, ".csv": _read_csv}  # every other format is one document per file
+_RECORD_READERS = {".jsonl": _read_jsonl, ".csv": _read_csv}
+# Bumped by hand never: the cache key covers the source of every module of this package.
+_CODE_VERSION = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py")))).hexdigest()
 
 
 def _mb(size: float) -> str:
     return f"{size / MB:,.1f}".removesuffix(".0")
 
 
-def _read_file(entry: RawFile, max_file_mb: float) -> Iterator[Document | Quarantined]:
-    """The documents and rejected lines of one file, decoded as they are read; IngestError (the
-    reason) when the file as a whole cannot be read."""
-    suffix = Path(entry.rel).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise IngestError(f"unsupported format {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
-    if entry.size > max_file_mb * MB:
-        raise IngestError(f"file is {_mb(entry.size)} MB, over the {_mb(max_file_mb * MB)} MB limit set by max_file_mb")
-    reader = _READERS.get(suffix, _read_single)
+def _document(item: Extracted, rel: str, default_type: str) -> Document | Quarantined:
+    """A reader's output as a document: its blocks rendered and normalized, its pages counted."""
+    source = f"{rel}#{item.part}" if item.part else rel
+    # Normalized block by block, so what render escapes (a "#" line in a PDF's code listing) is
+    # what stays: normalizing after rendering could turn "  # x" or "＃ x" into a heading line.
+    text = render(replace(block, text=normalize_text(block.text)) for block in item.blocks)
+    if not text:
+        return Quarantined(source, "no text content after normalization")
+    metadata = {k: str(v) for k, v in item.metadata.items() if k != "format" and str(v).strip()}
+    if item.pages:
+        metadata["pages"] = str(item.pages)
+    if item.ocr_pages:
+        metadata["ocr_pages"] = str(item.ocr_pages)
+    title = normalize_text(item.title) or next((s.headings[0] for s in sections(text) if s.headings), "")
+    return Document(
+        doc_id=content_id(text),
+        source=source,
+        doc_type=default_type,
+        title=title[:200] or _title_from_text(text, Path(rel).stem),
+        text=text,
+        format=item.metadata.get("format") or format_of(rel),
+        metadata=metadata,
+    )
+
+
+def _read_records(entry: RawFile, suffix: str, default_type: str) -> Iterator[Document | Quarantined]:
+    """The documents and rejected lines of a .jsonl or .csv file, decoded as they are read."""
     try:
         with open_regular(entry.path) as handle, open_text(handle, newline="" if suffix == ".csv" else None) as stream:
-            for item in reader(stream, entry.rel, doc_type_for(Path(entry.rel))):
+            for item in _RECORD_READERS[suffix](stream, entry.rel, default_type):
                 if isinstance(item, Document):
                     item.metadata["file_encoding"] = stream.encoding
                 yield item
-    except OSError as exc:
-        raise IngestError(f"cannot read: {exc.strerror or exc}") from exc
     except NotText as exc:
         raise IngestError(str(exc)) from exc
     except UnicodeDecodeError as exc:
@@ -279,50 +291,182 @@ def _read_file(entry: RawFile, max_file_mb: float) -> Iterator[Document | Quaran
                           f"detected from its first {SAMPLE_BYTES // 1024} KiB") from exc
 
 
+def _read_file(entry: RawFile, settings: IngestSettings) -> Iterator[Document | Quarantined]:
+    """The documents and rejected lines or parts of one file; IngestError (the reason) when the
+    file as a whole cannot be read."""
+    suffix = Path(entry.rel).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(unsupported_reason(entry.rel))
+    if entry.size > settings.max_file_mb * MB:
+        raise IngestError(f"file is {_mb(entry.size)} MB, over the {_mb(settings.max_file_mb * MB)} MB limit set by max_file_mb")
+    default_type = doc_type_for(Path(entry.rel))
+    try:
+        if suffix in _RECORD_READERS:
+            yield from _read_records(entry, suffix, default_type)
+            return
+        with open_regular(entry.path) as handle:
+            for item in read_file(entry.rel, handle, ReadContext(settings.limits)):
+                yield _document(item, entry.rel, default_type)
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror or exc}") from exc
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open_regular(path) as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _Read(NamedTuple):
+    """A file's documents (each once) and rejected parts, and how many of its documents repeated."""
+
+    items: list[Document | Quarantined]
+    repeats: int
+
+
+_Outcome = _Read | IngestError  # what reading a file gave: its documents, or why it is rejected whole
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
+class _Cache:
+    """What each file gave last time, by the file's content hash, the reader limits and the code of
+    this package: a rerun over unchanged files (hours of OCR) reads nothing again. A file's
+    documents are stored with their source relative to the file, so a renamed file still hits."""
+
+    def __init__(self, folder: Path, limits: ReadLimits) -> None:
+        self.folder = folder
+        self.salt = hashlib.sha256(f"{_CODE_VERSION}{limits}".encode()).hexdigest()[:16]
+
+    def _path(self, sha256: str) -> Path:
+        return self.folder / sha256[:2] / f"{sha256}-{self.salt}.jsonl"
+
+    def get(self, sha256: str, rel: str) -> _Outcome | None:
+        path = self._path(sha256)
+        if not path.is_file():
+            return None
+        items: list[Document | Quarantined] = []
+        repeats = 0
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            kind, source = record.pop("kind"), rel + record.pop("part", "")
+            if kind == "file":
+                return IngestError(record["reason"])
+            if kind == "repeats":
+                repeats = record["count"]
+            else:
+                items.append(Document(**record, source=source) if kind == "document" else Quarantined(source, **record))
+        return _Read(items, repeats)
+
+    def put(self, sha256: str, rel: str, outcome: _Outcome) -> None:
+        if isinstance(outcome, IngestError):
+            records = [{"kind": "file", "reason": str(outcome)}]
+        else:
+            records = [{**asdict(item), "kind": "document" if isinstance(item, Document) else "part"}
+                       for item in outcome.items]
+            for record in records:
+                record["part"] = record.pop("source")[len(rel):]
+            records.append({"kind": "repeats", "count": outcome.repeats})
+        path = self._path(sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        partial.replace(path)
+
+
 def read_documents(root: Path, settings: IngestSettings = IngestSettings()) -> IngestResult:
-    """Read every regular file under ``root``; bad files, links, special files and bad lines are
-    quarantined, the rest goes on. A file counts only once read to its end: one that fails midway
-    is quarantined whole, none of its documents kept."""
+    """Read every regular file under ``root``; bad files, links, special files and bad lines or
+    parts are quarantined, the rest goes on. A file counts only once read to its end: one that
+    fails midway is quarantined whole, none of its documents kept."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"raw data directory {root} does not exist")
+    cache = _Cache(Path(settings.cache_dir), settings.limits) if settings.cache_dir else None
     documents: dict[str, Document] = {}
     quarantined: list[Quarantined] = []
+    formats: dict[str, FormatStats] = {}
     duplicates = files_read = 0
     for entry in walk(root, settings.follow_symlinks):
         files_read += 1
         if isinstance(entry, Skipped):
             quarantined.append(Quarantined(entry.rel, entry.reason))
             continue
-        new: dict[str, Document] = {}
-        rejected: list[Quarantined] = []
-        repeats = 0
-        try:
-            for item in _read_file(entry, settings.max_file_mb):
-                if isinstance(item, Quarantined):
-                    rejected.append(item)
-                elif item.doc_id in documents or item.doc_id in new:
-                    repeats += 1
-                else:
-                    new[item.doc_id] = item
-        except IngestError as exc:
-            quarantined.append(Quarantined(entry.rel, str(exc)))
+        stats = formats.setdefault(format_of(entry.rel) or "(none)", FormatStats())
+        stats.files += 1
+        outcome, sha256 = _read_one(entry, settings, cache, stats)
+        if isinstance(outcome, IngestError):
+            if sha256 is None and entry.size <= settings.max_file_mb * MB:
+                sha256 = _sha256_or_none(entry.path)
+            quarantined.append(Quarantined(entry.rel, str(outcome), sha256=sha256, size=entry.size))
+            stats.quarantined += 1
             continue
-        documents.update(new)
-        quarantined.extend(rejected)
-        duplicates += repeats
-    return IngestResult(list(documents.values()), quarantined, duplicates, files_read)
+        duplicates += outcome.repeats
+        for item in outcome.items:
+            if isinstance(item, Quarantined):
+                quarantined.append(item)
+                stats.quarantined += 1
+            elif item.doc_id in documents:
+                duplicates += 1
+            else:
+                documents[item.doc_id] = item
+                stats.documents += 1
+                stats.characters += len(item.text)
+                stats.pages += int(item.metadata.get("pages", 0))
+                stats.ocr_pages += int(item.metadata.get("ocr_pages", 0))
+    return IngestResult(list(documents.values()), quarantined, duplicates, files_read, dict(sorted(formats.items())))
 
 
-def write_quarantine(result: IngestResult, root: Path, quarantine_dir: Path) -> Path | None:
-    """Write the reasons (with rejected lines) to ``quarantine_dir`` and copy the rejected files there;
-    a link, a special file or anything outside ``root`` is listed, never copied (`copy_regular`)."""
+def _read_one(entry: RawFile, settings: IngestSettings, cache: _Cache | None,
+              stats: FormatStats) -> tuple[_Outcome, str | None]:
+    """What one file gave, and its content hash when one was taken. A document repeated within
+    the file is kept once (and counted), so a file of a million identical lines costs one.
+    Record files are not cached: they read about as fast as they hash."""
+    suffix = Path(entry.rel).suffix.lower()
+    sha256 = None
+    if cache is not None and suffix in FILE_FORMATS and entry.size <= settings.max_file_mb * MB:
+        try:
+            sha256 = file_sha256(entry.path)
+        except OSError as exc:
+            return IngestError(f"cannot read: {exc.strerror or exc}"), None
+        if (hit := cache.get(sha256, entry.rel)) is not None:
+            stats.from_cache += 1
+            return hit, sha256
+    items: list[Document | Quarantined] = []
+    ids: set[str] = set()
+    repeats = 0
+    outcome: _Outcome
+    try:
+        for item in _read_file(entry, settings):
+            if isinstance(item, Document):
+                if item.doc_id in ids:
+                    repeats += 1
+                    continue
+                ids.add(item.doc_id)
+            items.append(item)
+        outcome = _Read(items, repeats)
+    except IngestError as exc:
+        outcome = exc
+    if cache is not None and sha256 is not None:
+        cache.put(sha256, entry.rel, outcome)
+    return outcome, sha256
+
+
+def write_quarantine(result: IngestResult, quarantine_dir: Path) -> Path | None:
+    """Write the reasons to ``quarantine_dir``/reasons.jsonl: the file (and its SHA-256 and size)
+    or the rejected line, never a copy of the file: the raw folder keeps it, and copying a folder
+    of bad multi-GB files would double the disk they take."""
     if not result.quarantined:
         return None
     quarantine_dir.mkdir(parents=True, exist_ok=True)
     with (quarantine_dir / "reasons.jsonl").open("w", encoding="utf-8") as reasons:
         for item in result.quarantined:
-            reasons.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
-            if item.content is None:
-                copy_regular(root, item.source, quarantine_dir / "files" / item.source)
+            record = {k: v for k, v in asdict(item).items() if v is not None}
+            reasons.write(json.dumps(record, ensure_ascii=False) + "\n")
     return quarantine_dir
