@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 from llmops import settings as _settings  # noqa: E402,F401  (offline switches before the model loads)
 from llmops.ingest.raw_documents import read_documents  # noqa: E402
 from llmops.sample.corpus import generate_corpus  # noqa: E402
+from llmops.retrieval.chunking import embedding_text  # noqa: E402
 from llmops.retrieval.index import Embedder, IndexSettings, build_chunks  # noqa: E402
 
 CACHE = REPO / ".llmops" / "bench" / "retrieval"
@@ -53,9 +54,9 @@ def unique_chunks(n_chunks: int, seed: int) -> pd.DataFrame:
 
 
 def cached_vectors(chunks: pd.DataFrame, embedder: Embedder, name: str, count: int | None = None) -> np.ndarray:
-    """Embeddings of the first ``count`` of ``chunks.text``, computed shard by shard and cached
+    """Embeddings of the first ``count`` chunks (heading path and text, as the index embeds them), computed shard by shard and cached
     under the digest of all the chunks, so smaller runs reuse (and extend) the shards of larger ones."""
-    digest = hashlib.sha256("\x00".join(chunks["text"]).encode()).hexdigest()[:16]
+    digest = hashlib.sha256("\x00".join(chunks["headings"] + "\x01" + chunks["text"]).encode()).hexdigest()[:16]
     folder = CACHE / f"{name}-{digest}"
     folder.mkdir(parents=True, exist_ok=True)
     shards = []
@@ -63,7 +64,9 @@ def cached_vectors(chunks: pd.DataFrame, embedder: Embedder, name: str, count: i
         path = folder / f"{start:08d}.npy"
         if not path.exists():
             began = time.perf_counter()
-            vectors = embedder.encode(chunks["text"].iloc[start : start + SHARD].tolist()).astype(np.float32)
+            shard = chunks.iloc[start : start + SHARD]
+            texts = [embedding_text(path, text) for path, text in zip(shard["headings"], shard["text"])]
+            vectors = embedder.encode(texts).astype(np.float32)
             np.save(path.with_suffix(".tmp.npy"), vectors)
             path.with_suffix(".tmp.npy").rename(path)
             print(f"  embedded {name} {start + len(vectors)}/{len(chunks)} "

@@ -28,6 +28,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from llmops import cli
+from llmops.ingest.blocks import Block, render
 from llmops.ops.api_keys import KeyStore, hash_key
 from llmops.ops.audit_log import AuditLog, AuditRecord
 from llmops.ops.responses import Remembered, ResponseMemory
@@ -60,6 +61,15 @@ FACTS = [
 PII = {"name": "Priya Raman", "email": "priya.raman@example.com", "phone": "+44 20 7946 0958"}
 PII_PROMPT = f"I am {PII['name']}, mail me at {PII['email']} or call {PII['phone']}. How long is the Lumora warranty?"
 PII_FRAGMENTS = ["Priya", "Raman", "priya.raman", "7946 0958"]
+# A manual as the PDF reader renders it, indexed (not trained on) beside the FAQs: one chunk per page.
+GUIDE = {"doc_id": "guide", "doc_type": "manual", "title": "Gridbox guide", "source": "manuals/gridbox-guide.pdf",
+         "text": render([Block("heading", "Gridbox guide", 1, "page 1"),
+                         Block("paragraph", "Mount the Gridbox on a wall near the electricity meter."),
+                         Block("heading", "Network", 2, "page 2"), Block("heading", "Proxy", 3),
+                         Block("paragraph", "Set the Gridbox proxy port to 8080 in the web console."),
+                         Block("heading", "Safety", 2, "page 3"),
+                         Block("paragraph", "Never open the Gridbox housing while it is powered.")])}
+INDEXED_CHUNKS = len(FACTS) + 3
 
 
 @dataclass
@@ -98,7 +108,7 @@ def server(tmp_path_factory, base_spec, model_cache):
     for _ in range(2):  # v1 serves first; v2 (same weights) is promoted by the hot-swap test
         registry.register(trained.model_uri)
     promote_version(registry, 1, "serving test")
-    build_index(corpus, str(root / "lance"), Embedder())
+    build_index(pd.concat([corpus, pd.DataFrame([GUIDE])]), str(root / "lance"), Embedder())
 
     store = KeyStore(root / "api_keys.json", env_value=f"env-bot:reader:{hash_key('env-secret-for-tests')}")
     secrets, ids = {"env": "env-secret-for-tests"}, {"env": "env-bot"}
@@ -228,7 +238,7 @@ def test_auth_and_role_matrix(server: Server, method: str, path: str, body: dict
 def test_open_probes_and_metrics(server: Server) -> None:
     assert httpx.get(f"{server.url}/healthz").json()["status"] == "ok"
     ready = httpx.get(f"{server.url}/readyz").json()
-    assert ready["status"] == "ready" and ready["index_rows"] == len(FACTS)
+    assert ready["status"] == "ready" and ready["index_rows"] == INDEXED_CHUNKS
     _chat(server, "How do I pair the Gridbox?")
     unauthenticated = httpx.post(f"{server.url}/v1/chat/completions", json={"messages": [{"role": "user", "content": "hi"}]})
     assert unauthenticated.status_code == 401
@@ -252,6 +262,31 @@ def test_search_returns_chunks_with_doc_ids_and_scores(server: Server) -> None:
     assert "doc1" not in [h["doc_id"] for h in filtered["data"]] and filtered["data"]
     grounded = _chat(server, "What does error E14 mean?", max_tokens=2, where="doc_type = 'faq' AND doc_id = 'doc2'").json()
     assert [s["doc_id"] for s in grounded["sources"]] == ["doc2"]
+
+
+def test_search_and_chat_cite_file_page_and_heading_path(server: Server) -> None:
+    question = "Which proxy port does the Gridbox use?"
+    found = httpx.post(f"{server.url}/v1/search", headers=server.auth(), json={"query": question, "k": 2}).json()["data"]
+    assert {k: found[0][k] for k in ("chunk_id", "source", "location", "headings", "citation")} == {
+        "chunk_id": "guide:1", "source": "manuals/gridbox-guide.pdf", "location": "page 2",
+        "headings": "Gridbox guide > Network > Proxy",
+        "citation": "manuals/gridbox-guide.pdf, page 2 — Gridbox guide > Network > Proxy"}
+    assert found[0]["text"] == "Set the Gridbox proxy port to 8080 in the web console."
+    faq = httpx.post(f"{server.url}/v1/search", headers=server.auth(), json={"query": "warranty", "k": 1}).json()["data"][0]
+    assert (faq["location"], faq["headings"], faq["citation"]) == (
+        "", "FAQ 0 > How long is the Lumora warranty?", "faq/0.md — FAQ 0 > How long is the Lumora warranty?")
+
+    whole = _chat(server, question, max_tokens=2, top_k=1).json()["sources"]
+    with httpx.stream("POST", f"{server.url}/v1/chat/completions", headers=server.auth(), timeout=120,
+                      json={"stream": True, "max_tokens": 2, "top_k": 1, "messages": [{"role": "user", "content": question}]}) as r:
+        streamed = json.loads(next(line for line in r.iter_lines() if line).removeprefix("data: "))["sources"]
+    expected = {"doc_id": "guide", "source": "manuals/gridbox-guide.pdf", "title": "Gridbox guide", "location": "page 2",
+                "headings": "Gridbox guide > Network > Proxy",
+                "citation": "manuals/gridbox-guide.pdf, page 2 — Gridbox guide > Network > Proxy"}
+    for sources in (whole, streamed):
+        assert [{k: v for k, v in s.items() if k != "score"} for s in sources] == [expected] and sources[0]["score"] > 0
+    schema = httpx.get(f"{server.url}/openapi.json").json()["components"]["schemas"]
+    assert {"location", "headings", "citation", "chunk_id", "text"} <= set(schema["SearchHit"]["properties"])
 
 
 def test_concurrent_searches_are_answered_each_on_its_own(server: Server) -> None:
@@ -511,6 +546,7 @@ def test_chat_page_in_headless_chromium(server: Server) -> None:
             assert page.text_content("#answer").strip()
             assert page.locator("#sources li").count() >= 1
             assert page.locator("#sources li").first.get_attribute("data-doc-id") == "doc0"
+            assert page.text_content("#sources li .citation") == "faq/0.md — FAQ 0 > How long is the Lumora warranty?"
             page.fill("#correction", "Three years, for every device.")
             page.click("#down")
             page.wait_for_function("document.getElementById('rated').textContent.length > 0", timeout=30_000)

@@ -1,4 +1,5 @@
-"""Retrieval index with the real MiniLM model and real LanceDB tables in temporary folders."""
+"""Retrieval index with the real MiniLM model and real LanceDB tables in temporary folders, and the
+structure-aware chunker on documents rendered as the readers render them."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from llmops.ingest.blocks import Block, render
 from llmops.ingest.raw_documents import read_documents
 from llmops.sample.corpus import generate_corpus
-from llmops.retrieval.index import Embedder, IndexSettings, Retriever, SearchSettings, build_chunks, build_index
+from llmops.retrieval.chunking import Chunk, chunk_document, embedding_text, split_text
+from llmops.retrieval.index import (Embedder, Hit, IndexSettings, Retriever, SearchSettings, build_chunks, build_index,
+                                    table_schema)
 
 FACTS = {
     "err14": ("faq", "Error E14", "Error E14 means the temperature sensor is disconnected; reseat the sensor cable."),
@@ -70,7 +74,8 @@ def test_incremental_update_embeds_only_new_and_changed_documents(embedder, tmp_
     facts["recycling"] = ("policy", "Recycling", "Old devices can be returned to any Lumora store for free recycling.")
     update = build_index(corpus(facts), uri, embedder)
     assert (update["added"], update["updated"], update["removed"], update["unchanged"]) == (1, 1, 1, 6)
-    assert sorted(embedder.texts) == sorted(f"# {t}\n\n{x}" for _, t, x in (facts["warranty"], facts["recycling"]))
+    # each chunk is embedded under its heading path (the title heading here)
+    assert sorted(embedder.texts) == sorted(f"{t}\n\n{x}" for _, t, x in (facts["warranty"], facts["recycling"]))
     assert update["chunks"] == 8 and update["version"] > first["version"]
     # The retriever opened before the update sees it: removed documents vanish, answers follow.
     assert retriever.table.count_rows("doc_id = 'err14'") == 0
@@ -129,8 +134,8 @@ def test_ann_index_is_built_above_the_threshold_and_kept_up_to_date(embedder, ge
     assert retriever.table.index_stats("vector_idx").num_unindexed_rows == 0
 
     rows = retriever.table.to_pandas().sample(8, random_state=0)
-    for row in rows.itertuples():  # a chunk's own text finds that chunk, with its exact score
-        hits = retriever.search(row.text, 5)
+    for row in rows.itertuples():  # the text a chunk was embedded from finds that chunk, with its exact score
+        hits = retriever.search(embedding_text(row.headings, row.text), 5)
         assert hits[0].chunk_id == row.chunk_id and hits[0].score == pytest.approx(1.0, abs=1e-3)
         exact = retriever.search_vector(np.asarray(row.vector), 5, exact=True)
         assert len({h.chunk_id for h in hits} & {h.chunk_id for h in exact}) >= 4
@@ -195,3 +200,147 @@ def test_onnx_queries_find_what_torch_queries_find(embedder, tmp_path) -> None:
     assert list((tmp_path / "onnx").iterdir()) == [exported] and exported.stat().st_mtime_ns == written
     with pytest.raises(ValueError, match="runtime"):
         Embedder(runtime="tensorrt")
+
+
+# A manual as the PDF reader renders it: headings, and a marker line where the page changes.
+GUIDE = render([
+    Block("heading", "Gridbox guide", 1, "page 1"),
+    Block("paragraph", "This guide covers installing the Lumora Gridbox."),
+    Block("heading", "Install", 2),
+    Block("paragraph", "Mount the Gridbox on a wall near the electricity meter."),
+    Block("heading", "Network", 2, "page 2"),
+    Block("heading", "Proxy", 3),
+    Block("paragraph", "Set the proxy port to 8080 in the Gridbox web console."),
+    Block("heading", "Firewall", 3),
+    Block("paragraph", "Allow outbound HTTPS to cloud.lumora.example."),
+    Block("heading", "Safety", 2, "page 3"),
+    Block("paragraph", "Never open the Gridbox housing while it is powered."),
+])
+
+
+def test_chunks_keep_their_page_and_heading_path_and_small_sections_merge() -> None:
+    assert chunk_document(GUIDE, 800, 120) == [
+        # merged sections are cited by the path they share; the headings below it stay in the text
+        Chunk("This guide covers installing the Lumora Gridbox.\n\n## Install\n\n"
+              "Mount the Gridbox on a wall near the electricity meter.", "page 1", ("Gridbox guide",)),
+        Chunk("### Proxy\n\nSet the proxy port to 8080 in the Gridbox web console.\n\n"
+              "### Firewall\n\nAllow outbound HTTPS to cloud.lumora.example.", "page 2", ("Gridbox guide", "Network")),
+        # "Network" came one page before "Firewall" would have fit with it: pages never share a chunk
+        Chunk("Never open the Gridbox housing while it is powered.", "page 3", ("Gridbox guide", "Safety")),
+    ]
+    small = chunk_document(GUIDE, 60, 10)  # too small to merge anything: one chunk per section, full paths
+    assert [(c.location, c.headings) for c in small] == [
+        ("page 1", ("Gridbox guide",)), ("page 1", ("Gridbox guide", "Install")),
+        ("page 2", ("Gridbox guide", "Network", "Proxy")), ("page 2", ("Gridbox guide", "Network", "Firewall")),
+        ("page 3", ("Gridbox guide", "Safety"))]
+    assert small[2].text == "Set the proxy port to 8080 in the Gridbox web console."
+    plain = chunk_document("No headings here.\n\nJust two paragraphs.", 800, 120)
+    assert plain == [Chunk("No headings here.\n\nJust two paragraphs.")]
+    with pytest.raises(ValueError, match="overlap"):
+        chunk_document(GUIDE, 100, 50)
+
+
+def test_headings_inside_code_fences_are_text() -> None:
+    text = ("# Setup\n\nRun this:\n\n```bash\n# install the agent\npip install agent\n<!-- page 9 -->\n```\n\n"
+            "~~~\n## not a heading either\n~~~\n\n## Restart\n\nThen restart.")
+    setup = text.split("\n\n", 1)[1].split("\n\n## Restart")[0]
+    assert chunk_document(text, 800, 120) == [Chunk(f"{setup}\n\n## Restart\n\nThen restart.", "", ("Setup",))]
+    assert [(c.location, c.headings) for c in chunk_document(text, 60, 10)][-1] == ("", ("Setup", "Restart"))
+    assert {(c.location, c.headings) for c in chunk_document(text, 60, 10)[:-1]} == {("", ("Setup",))}
+
+
+def _pieces_cover(text: str, pieces: list[str]) -> bool:
+    """The pieces are stretches of ``text`` in order (each may start inside the one before) that
+    leave out nothing but white space."""
+    start, end = -1, 0
+    for piece in pieces:
+        start = text.find(piece, start + 1)
+        if start < 0 or text[end:start].strip():
+            return False
+        end = start + len(piece)
+    return not text[end:].strip()
+
+
+def test_long_sections_split_at_paragraphs_then_sentences_with_overlap() -> None:
+    first = " ".join(f"Step {n} of the proxy setup is described here." for n in range(12))
+    second = " ".join(f"Check {n} of the firewall comes next." for n in range(6))
+    pieces = list(split_text(f"{first}\n\n{second}", 200, 60))
+    assert all(len(p) <= 200 for p in pieces) and all(p.endswith(".") for p in pieces)
+    assert "".join(pieces).count("Step 0 ") == 1 and "Check 5 of the firewall comes next." in pieces[-1]
+    for before, after in zip(pieces, pieces[1:]):
+        last_sentence = before[before.rfind("Step") if "Check" not in before else before.rfind("Check"):]
+        if after.startswith("Check 0"):  # a paragraph break: the next piece starts clean
+            assert before.endswith("Step 11 of the proxy setup is described here.")
+        else:  # inside a paragraph: the last sentence is repeated, whole
+            assert after.startswith(last_sentence) and len(last_sentence) <= 60
+    assert _pieces_cover(f"{first}\n\n{second}", pieces)
+
+
+def test_chinese_without_spaces_is_cut_at_sentence_ends_or_at_the_size() -> None:
+    sentences = [f"第{n}条规定设备必须由持证电工安装并记录序列号。" for n in range(40)]
+    text = "".join(sentences)
+    pieces = list(split_text(text, 100, 30))
+    assert all(len(p) <= 100 and p.endswith("。") for p in pieces) and len(pieces) > 10
+    assert _pieces_cover(text, pieces)
+    assert all(after.startswith(before[before.rfind("第"):]) for before, after in zip(pieces, pieces[1:]))
+    clauses = "设备安装说明" * 12 + "；" + "请联系支持团队获取帮助" * 10
+    assert next(split_text(clauses, 100, 30)) == "设备安装说明" * 12 + "；"
+    unbroken = "数据" * 150
+    hard = list(split_text(unbroken, 100, 30))
+    assert [len(p) for p in hard] == [100, 100, 100, 90]  # each starts 30 back: at 0, 70, 140, 210
+    assert all(after[:30] == before[-30:] for before, after in zip(hard, hard[1:]))
+    chunks = chunk_document(f"<!-- page 4 -->\n\n# 安装\n\n{text}", 100, 30)
+    assert {(c.location, c.headings) for c in chunks} == {("page 4", ("安装",))} and len(chunks) == len(pieces)
+
+
+def test_a_300k_character_manual_is_chunked_whole_by_its_structure() -> None:
+    blocks = [Block("heading", "Field manual", 1, "page 1")]
+    for page in range(1, 101):
+        blocks += [Block("heading", f"Chapter {page}", 2, f"page {page}"), Block("heading", "Details", 3)]
+        blocks += [Block("paragraph", " ".join(f"Part {page}.{p}.{n} explains one step of chapter {page} in detail."
+                                               for n in range(18))) for p in range(3)]
+    text = render(blocks)
+    assert len(text) >= 300_000
+    chunks = build_chunks(pd.DataFrame([{"doc_id": "field", "text": text}]), IndexSettings())
+    assert len(chunks) == chunks["chunk"].max() + 1 and (chunks["text"].str.len() <= 800).all()
+    for row in chunks.itertuples():  # every chunk stays on its page, under its chapter
+        page = int(row.location.removeprefix("page "))
+        assert row.headings == f"Field manual > Chapter {page} > Details" and f"Part {page}." in row.text
+        assert all(part.startswith(f"{page}.") for part in row.text.split("Part ")[1:])
+    found = "\n".join(chunks["text"])
+    for page in range(1, 101):  # nothing is lost, to the last sentence of the last page
+        for p in range(3):
+            assert f"Part {page}.{p}.0 explains" in found and f"Part {page}.{p}.17 explains" in found
+    assert chunks["location"].iloc[-1] == "page 100"
+
+
+def test_index_stores_and_returns_location_and_headings(embedder, tmp_path) -> None:
+    import lancedb
+
+    uri = str(tmp_path / "lance")
+    old = table_schema(embedder.dimension)  # a table written before chunks had locations
+    old = old.remove(old.get_field_index("location")).remove(old.get_field_index("headings"))
+    lancedb.connect(uri).create_table("corpus_chunks", schema=old)
+    with pytest.raises(ValueError, match="older version; rebuild it"):
+        Retriever(uri, embedder)
+
+    docs = corpus(FACTS)
+    docs = pd.concat([docs, pd.DataFrame([{"doc_id": "guide", "doc_type": "manual", "title": "Gridbox guide",
+                                           "source": "manuals/gridbox-guide.pdf", "text": GUIDE, "format": "pdf"}])])
+    embedder.texts.clear()
+    built = build_index(docs, uri, embedder, IndexSettings(chunk_chars=200, overlap_chars=40))
+    assert built["rebuilt"] and built["chunks"] == 8 + 3
+    assert ("Gridbox guide > Network\n\n### Proxy\n\nSet the proxy port to 8080 in the Gridbox web console.\n\n"
+            "### Firewall\n\nAllow outbound HTTPS to cloud.lumora.example.") in embedder.texts  # embedded under its path
+    stored = Retriever(uri, embedder, settings=IMMEDIATE).table.to_pandas().set_index("chunk_id")
+    assert stored.loc["guide:1", ["location", "headings"]].tolist() == ["page 2", "Gridbox guide > Network"]
+    assert stored.loc["guide:1", "text"].startswith("### Proxy\n\nSet the proxy port")  # the body, no path prefix
+    assert stored.loc["err14:0", ["location", "headings"]].tolist() == ["", "Error E14"]
+
+    retriever = Retriever(uri, embedder, settings=IMMEDIATE)
+    hit = retriever.search("Which proxy port does the Gridbox use?", 1)[0]
+    assert (hit.chunk_id, hit.location, hit.headings) == ("guide:1", "page 2", "Gridbox guide > Network")
+    assert hit.citation == "manuals/gridbox-guide.pdf, page 2 — Gridbox guide > Network"
+    assert [h.chunk_id for h in retriever.search("Gridbox", 5, where="location = 'page 3'")] == ["guide:2"]
+    assert {h.doc_id for h in retriever.search("Gridbox", 5, where="headings LIKE 'Gridbox guide%'")} == {"guide"}
+    assert Hit("c", "d", "faq/hours.md", "Support hours", "text", 1.0).citation == "faq/hours.md"

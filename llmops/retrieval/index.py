@@ -1,6 +1,9 @@
 """Retrieval index: chunks of the scrubbed corpus embedded with all-MiniLM-L6-v2, stored in LanceDB.
 
-Only scrubbed text is indexed, so retrieval can never surface personal data to a prompt.
+Only scrubbed text is indexed, so retrieval can never surface personal data to a prompt. Every
+chunk row carries its file (``source``), its ``location`` in it (``page 12``, ``slide 3``, ``sheet
+Budget``) and its heading path, so answers can cite exactly where they come from (the chunking
+rules are in `llmops.retrieval.chunking`).
 
 Updates are incremental: every chunk row carries its document id and a hash of everything that
 shapes the document's chunks and vectors, so a rebuild embeds only new or changed documents,
@@ -30,18 +33,21 @@ import pandas as pd
 import pyarrow as pa
 
 from llmops import settings as _settings  # noqa: F401  (offline environment)
+from llmops.retrieval.chunking import CHUNKER, chunk_document, embedding_text, heading_path
 
 DEFAULT_TABLE = "corpus_chunks"
 VECTOR = "vector"
 # Columns a search filter can use; `metadata` is the document's scrubbed JSON metadata as text.
-FILTER_COLUMNS = ("doc_id", "source", "doc_type", "title", "format", "metadata", "chunk", "text")
+FILTER_COLUMNS = ("doc_id", "source", "doc_type", "title", "format", "metadata", "chunk", "location", "headings", "text")
 _MAX_FILTER_CHARS = 2_000
 EMPTY_QUERY = "query must not be empty"
 
 
 @dataclass(frozen=True)
 class IndexSettings:
-    """How documents are chunked and when and how the ANN index is built.
+    """How documents are chunked (``chunk_chars`` bounds a chunk's text, ``overlap_chars`` is how far
+    a piece of a long paragraph reaches back into the one before; `llmops.retrieval.chunking`) and
+    when and how the ANN index is built.
 
     Below ``ann_min_rows`` the exact scan costs only a few ms (7.4 ms p50 at 5k rows on a loaded
     2-core machine) and never misses, so no ANN index is built.
@@ -68,6 +74,14 @@ class Hit:
     text: str
     score: float
     doc_type: str = ""
+    location: str = ""  # "page 12", "slide 3", "sheet Budget"; "" when the file has none
+    headings: str = ""  # the heading path, "Install > Network > Proxy"
+
+    @property
+    def citation(self) -> str:
+        """Where the chunk comes from, for people: "manuals/guide.pdf, page 176 — Install > Network"."""
+        place = ", ".join(part for part in (self.source, self.location) if part)
+        return f"{place} — {self.headings}" if self.headings else place
 
 
 @dataclass(frozen=True)
@@ -89,27 +103,6 @@ class IndexUpdate:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def chunk_text(text: str, size: int, overlap: int) -> list[str]:
-    """Paragraph-aligned chunks of at most ``size`` chars; longer paragraphs are windowed."""
-    pieces: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        paragraph = paragraph.strip()
-        while len(paragraph) > size:
-            cut = paragraph.rfind(" ", size - overlap, size)
-            cut = cut if cut > 0 else size
-            pieces.append(paragraph[:cut])
-            paragraph = paragraph[max(cut - overlap, 1) :].lstrip()
-        if paragraph:
-            pieces.append(paragraph)
-    chunks: list[str] = []
-    for piece in pieces:
-        if chunks and len(chunks[-1]) + len(piece) + 2 <= size:
-            chunks[-1] = f"{chunks[-1]}\n\n{piece}"
-        else:
-            chunks.append(piece)
-    return chunks
 
 
 class Embedder:
@@ -241,7 +234,8 @@ def table_schema(dimension: int) -> pa.Schema:
     text = pa.string()
     return pa.schema([("chunk_id", text), ("doc_id", text), ("chunk", pa.int32()), ("content_hash", text),
                       ("source", text), ("doc_type", text), ("title", text), ("format", text),
-                      ("metadata", text), ("text", text), (VECTOR, pa.list_(pa.float32(), dimension))])
+                      ("metadata", text), ("location", text), ("headings", text), ("text", text),
+                      (VECTOR, pa.list_(pa.float32(), dimension))])
 
 
 _DOC_FIELDS = ("source", "doc_type", "title", "format", "metadata")
@@ -250,8 +244,9 @@ _DOC_FIELDS = ("source", "doc_type", "title", "format", "metadata")
 def prepare_documents(corpus: pd.DataFrame, settings: IndexSettings) -> pd.DataFrame:
     """The corpus with every metadata column present and a ``content_hash`` per document.
 
-    The hash covers the text, every metadata column and the chunking settings: a change to any of
-    them changes the document's rows, so the document is chunked and embedded again.
+    The hash covers the text, every metadata column, the chunking settings and the chunker's
+    version: a change to any of them changes the document's rows, so the document is chunked and
+    embedded again.
     """
     if corpus.empty:
         raise ValueError("no text to index: the scrubbed corpus is empty")
@@ -262,19 +257,20 @@ def prepare_documents(corpus: pd.DataFrame, settings: IndexSettings) -> pd.DataF
     for column in _DOC_FIELDS:
         docs[column] = corpus[column].fillna("").astype(str) if column in corpus else ""
     docs["content_hash"] = [
-        hashlib.sha256(json.dumps([*row, settings.chunk_chars, settings.overlap_chars]).encode()).hexdigest()
+        hashlib.sha256(json.dumps([*row, settings.chunk_chars, settings.overlap_chars, CHUNKER]).encode()).hexdigest()
         for row in docs[["text", *_DOC_FIELDS]].itertuples(index=False)
     ]
     return docs
 
 
 def build_chunks(corpus: pd.DataFrame, settings: IndexSettings) -> pd.DataFrame:
-    """One row per chunk, carrying its document's id, hash and metadata."""
+    """One row per chunk, carrying its document's id, hash and metadata, its location and heading path."""
     docs = prepare_documents(corpus, settings) if "content_hash" not in corpus else corpus
     rows = [{"chunk_id": f"{doc.doc_id}:{number}", "doc_id": doc.doc_id, "chunk": number,
-             "content_hash": doc.content_hash, **{c: getattr(doc, c) for c in _DOC_FIELDS}, "text": chunk}
+             "content_hash": doc.content_hash, **{c: getattr(doc, c) for c in _DOC_FIELDS},
+             "location": chunk.location, "headings": heading_path(chunk.headings), "text": chunk.text}
             for doc in docs.itertuples(index=False)
-            for number, chunk in enumerate(chunk_text(doc.text, settings.chunk_chars, settings.overlap_chars))]
+            for number, chunk in enumerate(chunk_document(doc.text, settings.chunk_chars, settings.overlap_chars))]
     return pd.DataFrame(rows, columns=[f.name for f in table_schema(1) if f.name != VECTOR])
 
 
@@ -327,7 +323,8 @@ def build_index(corpus: pd.DataFrame, db_uri: str, embedder: Embedder, settings:
     updated = sum(doc in before for doc in changed)
 
     chunks = build_chunks(docs[docs["doc_id"].isin(set(changed))], settings)
-    vectors = embedder.encode(chunks["text"].tolist()) if len(chunks) else np.empty((0, embedder.dimension))
+    texts = [embedding_text(path, text) for path, text in zip(chunks["headings"], chunks["text"])]
+    vectors = embedder.encode(texts) if texts else np.empty((0, embedder.dimension))
     rows = pa.Table.from_pandas(chunks, preserve_index=False).append_column(
         VECTOR, pa.FixedSizeListArray.from_arrays(pa.array(np.asarray(vectors, np.float32).ravel()), embedder.dimension))
     rows = rows.cast(schema)
@@ -373,6 +370,9 @@ class Retriever:
         import lancedb
 
         self.table = lancedb.connect(db_uri, read_consistency_interval=settings.read_consistency).open_table(table)
+        if missing := [c for c in ("location", "headings") if c not in self.table.schema.names]:
+            raise ValueError(f"table {table} at {db_uri} has no {' or '.join(missing)} column: it was built by an "
+                             "older version; rebuild it (materialize vector_index)")
         self.embedder = embedder
         self.settings = settings
 
@@ -403,7 +403,8 @@ class Retriever:
             refine = self.settings.refine_factor or 1
             query = query.nprobes(self.settings.nprobes).ef(max(self.settings.ef, k * refine))
             query = query.refine_factor(refine) if self.settings.refine_factor else query
-        query = query.select(["chunk_id", "doc_id", "source", "title", "text", "doc_type", "_distance"])
+        query = query.select(["chunk_id", "doc_id", "source", "title", "text", "doc_type", "location", "headings",
+                              "_distance"])
         if where is None:
             rows = query.to_list()
         else:
@@ -420,7 +421,8 @@ class Retriever:
         found: list[list[Hit]] = [[] for _ in range(len(vectors))]
         for r in sorted(rows, key=lambda row: row["_distance"]):  # a single vector's rows have no query_index
             found[r.get("query_index", 0)].append(Hit(r["chunk_id"], r["doc_id"], r["source"], r["title"], r["text"],
-                                                      1.0 - float(r["_distance"]), r["doc_type"]))
+                                                      1.0 - float(r["_distance"]), r["doc_type"], r["location"],
+                                                      r["headings"]))
         return found
 
 

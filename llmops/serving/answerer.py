@@ -54,9 +54,12 @@ class Answerer:
     scrubber: Scrubber | None = None  # answers are scrubbed before they leave the server
 
     def build_messages(self, messages: Messages, hits: list[Hit]) -> Messages:
+        """The system prompt with the retrieved chunks, each under its title, location and heading
+        path: a chunk such as "Set it to 8080." means something only under "Install > Network > Proxy"."""
         system = self.system_prompt
         if hits:
-            context = "\n\n".join(f"[{i}] {h.title}\n{h.text}" for i, h in enumerate(hits, start=1))
+            labels = (" — ".join(part for part in (h.title, h.location, h.headings) if part) for h in hits)
+            context = "\n\n".join(f"[{i}] {label}\n{h.text}" for i, (label, h) in enumerate(zip(labels, hits), start=1))
             system = f"{system}\n\n{CONTEXT_INSTRUCTION}{context}"
         turns = [m for m in messages if m["role"] != "system"]
         return [{"role": "system", "content": system}, *turns]

@@ -19,7 +19,7 @@ from llmops.ops.responses import Remembered
 from llmops.serving.answerer import ScrubbedStream
 from llmops.serving.auth import authorize
 from llmops.serving.metrics import prompt_digest
-from llmops.serving.schemas import ApiError, ChatCompletionRequest
+from llmops.serving.schemas import ApiError, ChatCompletionRequest, Source
 from llmops.serving.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def build_chat_router(server: ServerState) -> APIRouter:
             hits = answerer.retrieve(messages, body.top_k, body.where)
         except ValueError as exc:
             raise ApiError(400, str(exc), param="where") from exc
-        sources = [{"doc_id": h.doc_id, "source": h.source, "title": h.title, "score": round(h.score, 4)} for h in hits]
+        sources = [Source.of(hit).model_dump() for hit in hits]
         response_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
         def finished(answer: str, prompt_tokens: int, completion_tokens: int) -> dict:

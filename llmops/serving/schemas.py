@@ -1,15 +1,16 @@
-"""What a client may send and what it gets back when it is wrong: the request bodies, the limits
-beyond their schema, and OpenAI's error shape. Kept apart so the routers, the middleware and the
-exception handlers all render errors one way."""
+"""What a client may send and what it gets back: the request bodies, the limits beyond their
+schema, the retrieved chunks (search results and a chat answer's sources) and OpenAI's error shape.
+Kept apart so the routers, the middleware and the exception handlers all render them one way."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal, Self
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from llmops.retrieval.index import Hit
 from llmops.train.chat_model import Sampling
 
 MAX_CONTENT_CHARS = 20_000
@@ -69,6 +70,36 @@ class SearchRequest(BaseModel):
     query: str = Field(min_length=1, max_length=2_000)
     k: int = Field(default=5, ge=1, le=50)
     where: str | None = Field(default=None, max_length=1_000, description="SQL filter on chunk metadata, e.g. doc_type = 'faq'")
+
+
+class Source(BaseModel):
+    """A retrieved chunk's origin: an entry of a chat completion's ``sources``."""
+
+    doc_id: str
+    source: str = Field(description="the file, relative to the corpus folder")
+    title: str
+    location: str = Field(description="where in the file: 'page 12', 'slide 3', 'sheet Budget'; '' when it has none")
+    headings: str = Field(description="the heading path above the chunk, top level first, joined by ' > '; '' when none")
+    citation: str = Field(description="source, location and headings for display: 'manuals/guide.pdf, page 176 — Install > Network'")
+    score: float = Field(description="cosine similarity to the question")
+
+    @classmethod
+    def of(cls, hit: Hit) -> Self:
+        return cls(**{name: getattr(hit, name) for name in cls.model_fields if name != "score"}, score=round(hit.score, 4))
+
+
+class SearchHit(Source):
+    """One result of ``/v1/search``: a source with the chunk itself."""
+
+    chunk_id: str
+    doc_type: str
+    text: str
+
+
+class SearchResponse(BaseModel):
+    object: Literal["list"] = "list"
+    model: str = Field(description="the model version that answered (its index)")
+    data: list[SearchHit]
 
 
 class FeedbackRequest(BaseModel):

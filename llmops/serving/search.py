@@ -16,7 +16,7 @@ from llmops.serving.answerer import Answerer
 from llmops.serving.auth import authorize
 from llmops.serving.batching import MicroBatcher
 from llmops.serving.metrics import prompt_digest
-from llmops.serving.schemas import ApiError, SearchRequest
+from llmops.serving.schemas import ApiError, SearchHit, SearchRequest, SearchResponse
 from llmops.serving.state import ServerState
 
 # A search batch scrubs its queries for the audit digests (Python, holds the GIL) on this thread
@@ -86,7 +86,7 @@ def build_search_router(server: ServerState) -> APIRouter:
     searches = MicroBatcher(answer_searches)
 
     @router.post("/v1/search")
-    async def search(body: SearchRequest, request: Request, _: ApiKey | None = reader) -> dict:
+    async def search(body: SearchRequest, request: Request, _: ApiKey | None = reader) -> SearchResponse:
         answerer = server.served.champion
         request.state.model_version = answerer.model_id
         request.state.prompt_sha256, found = await searches(SearchCall(answerer, body.query, body.k, body.where))
@@ -94,8 +94,6 @@ def build_search_router(server: ServerState) -> APIRouter:
             raise ApiError(400, str(found), param="where" if body.where is not None and body.query.strip() else "query")
         if isinstance(found, ApiError):
             raise found
-        return {"object": "list", "model": answerer.model_id,
-                "data": [{"chunk_id": h.chunk_id, "doc_id": h.doc_id, "source": h.source, "title": h.title,
-                          "doc_type": h.doc_type, "text": h.text, "score": round(h.score, 4)} for h in found]}
+        return SearchResponse(model=answerer.model_id, data=[SearchHit.of(hit) for hit in found])
 
     return router

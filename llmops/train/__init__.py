@@ -3,5 +3,5 @@ pairs from the scrubbed corpus (`sft_dataset`), the LoRA / QLoRA fine-tune track
 (`lora_adapter`) and the chat model every stage loads (`chat_model`: decoding loop, perplexity,
 the MLflow pyfunc wrapper).
 
-May import: llmops.settings, llmops.registry.tracking
+May import: llmops.settings, llmops.registry.tracking, llmops.ingest.blocks
 """

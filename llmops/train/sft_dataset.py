@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from llmops.ingest.blocks import plain_text
+
 DEFAULT_SYSTEM_PROMPT = (
     "You are the company's internal assistant. Answer questions about our products, "
     "support procedures and policies accurately and concisely."
@@ -159,7 +161,9 @@ def _section_pairs(text: str, title: str, doc_id: str, kind: str) -> list[Pair]:
 
 
 def extract_pairs(doc_id: str, doc_type: str, title: str, text: str) -> list[Pair]:
-    """All instruction pairs one document yields, by its structure."""
+    """All instruction pairs one document yields, by its structure. Location marker lines
+    (``<!-- page 12 -->``) are for citations: the model is not taught to write them."""
+    text = plain_text(text)
     pairs = _faq_pairs(text, doc_id) + _field_pairs(text, doc_id)
     if doc_type == "chat" or not pairs:
         pairs += _chat_pairs(text, doc_id)

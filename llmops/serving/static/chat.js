@@ -16,11 +16,15 @@ async function errorText(response) {
   try { return (await response.json()).error.message; } catch { return response.statusText; }
 }
 
+// Each source: its title, then where it is: "manuals/guide.pdf, page 176 — Install > Network".
 function showSources(sources) {
   const list = $("sources");
   list.replaceChildren(...sources.map((s) => {
     const item = document.createElement("li");
-    item.textContent = `${s.title} (${s.doc_id}, ${s.source})`;
+    const where = document.createElement("span");
+    where.className = "muted citation";
+    where.textContent = s.citation;
+    item.append(s.title + " ", where);
     item.dataset.docId = s.doc_id;
     return item;
   }));
