@@ -1,8 +1,9 @@
 """Tests for the seeded sample-corpus generator.
 
 The ingestion stage counts documents by a fixed rule (jsonl line / csv row /
-one md-txt-html file), so the tests re-count by that rule independently of the
-generator, and re-validate every planted checksum-bearing PII value.
+one md-txt-html or office file / one e-mail plus its attachments), so the tests
+re-count by that rule independently of the generator, re-validate every planted
+checksum-bearing PII value, and read the corpus with the ingestion readers.
 """
 
 from __future__ import annotations
@@ -10,16 +11,23 @@ from __future__ import annotations
 import csv
 import json
 import re
+import zipfile
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
 
+from llmops.ingest.raw_documents import IngestResult, normalize_text, read_documents
 from llmops.sample.catalog import FACTS, CorpusManifest, load_manifest, write_manifest
 from llmops.sample.corpus import generate_corpus
+from llmops.sample.office import FIXED_TIME
+from llmops.sample.office_docs import OFFICE_MIN_DOCS
 from llmops.sample.people import PII_TYPES
 from llmops.sample.tickets import TICKET_FIELDS
 
 RECORD_FIELDS = ["doc_id", "title", "doc_type", "text"]
+OFFICE_SUFFIXES = (".docx", ".xlsx", ".pptx", ".pdf", ".eml")
 
 
 def count_docs(root: Path) -> dict[str, int]:
@@ -45,16 +53,20 @@ def count_docs(root: Path) -> dict[str, int]:
                 rows = list(reader)
             assert all(all(row.values()) for row in rows), path
             n = len(rows)
-        elif suffix in (".md", ".txt", ".html"):
+        elif suffix in (".md", ".txt", ".html", ".docx", ".xlsx", ".pptx", ".pdf"):
             n = 1
+        elif suffix == ".eml":
+            message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            n = 1 + len(list(message.iter_attachments()))
         else:
             raise AssertionError(f"unexpected file {path}")
         counts[top] = counts.get(top, 0) + n
     return counts
 
 
-def all_text(root: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file())
+def all_text(result: IngestResult) -> str:
+    """Every document's text as ingestion reads it (office files through their readers)."""
+    return "\n".join(d.text for d in result.documents)
 
 
 def luhn_ok(value: str) -> bool:
@@ -99,6 +111,11 @@ def corpus180(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CorpusMan
     return out, generate_corpus(out, n_docs=180, seed=7)
 
 
+@pytest.fixture(scope="module")
+def ingested180(corpus180: tuple[Path, CorpusManifest]) -> IngestResult:
+    return read_documents(corpus180[0])
+
+
 @pytest.mark.parametrize("n", [0, 1, 7, 50, 180, 2000])
 def test_counts_are_exact(tmp_path: Path, n: int) -> None:
     manifest = generate_corpus(tmp_path, n_docs=n, seed=3)
@@ -108,6 +125,8 @@ def test_counts_are_exact(tmp_path: Path, n: int) -> None:
     assert sum(manifest.doc_counts.values()) == n
     on_disk = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert manifest.files == on_disk
+    office = [f for f in on_disk if f.endswith(OFFICE_SUFFIXES)]
+    assert len(office) == (5 if n >= OFFICE_MIN_DOCS else 0)
 
 
 def test_kind_shares_180(corpus180: tuple[Path, CorpusManifest]) -> None:
@@ -126,6 +145,20 @@ def test_deterministic_bytes(tmp_path: Path) -> None:
     assert mc.planted_pii != ma.planted_pii
 
 
+def test_office_files_carry_no_time_of_generation(corpus180: tuple[Path, CorpusManifest]) -> None:
+    """The libraries stamp the current time; the generator resets every stamp to FIXED_TIME."""
+    root, manifest = corpus180
+    zipped = [root / f for f in manifest.files if f.endswith((".docx", ".xlsx", ".pptx"))]
+    assert len(zipped) == 3
+    for path in zipped:
+        with zipfile.ZipFile(path) as archive:
+            assert {info.date_time for info in archive.infolist()} == {FIXED_TIME.timetuple()[:6]}
+            core = archive.read("docProps/core.xml").decode()
+        assert re.findall(r"<dcterms:\w+[^>]*>([^<]*)<", core) == ["2024-12-02T09:30:00Z"] * 2, path.name
+    [pdf] = [root / f for f in manifest.files if f.endswith(".pdf")]
+    assert set(re.findall(rb"/CreationDate\(D:(\d{14})", pdf.read_bytes())) == {b"20241202093000"}
+
+
 def test_checksums_of_planted_pii(corpus180: tuple[Path, CorpusManifest], tmp_path: Path) -> None:
     manifests = [corpus180[1], generate_corpus(tmp_path, n_docs=2000, seed=5)]
     for m in manifests:
@@ -140,19 +173,21 @@ def test_checksums_of_planted_pii(corpus180: tuple[Path, CorpusManifest], tmp_pa
     assert len(big["CREDIT_CARD"]) > 100 and len(big["EMAIL_ADDRESS"]) > 500
 
 
-def test_planted_values_and_facts_are_written(corpus180: tuple[Path, CorpusManifest]) -> None:
-    root, manifest = corpus180
-    text = all_text(root)
+def test_planted_values_and_facts_are_written(corpus180: tuple[Path, CorpusManifest],
+                                               ingested180: IngestResult) -> None:
+    _, manifest = corpus180
+    text = all_text(ingested180)
     for kind, values in manifest.planted_pii.items():
-        missing = [v for v in values if v not in text]
+        # as ingestion normalizes it: NFKC turns the Spanish "2º C" into "2o C"
+        missing = [v for v in values if normalize_text(v) not in text]
         assert not missing, (kind, missing[:5])
     missing_facts = [a for _, a in manifest.facts if a not in text]
     assert not missing_facts
     assert len(manifest.facts) == len(FACTS) >= 40
 
 
-def test_hard_negatives_present(corpus180: tuple[Path, CorpusManifest]) -> None:
-    text = all_text(corpus180[0])
+def test_hard_negatives_present(ingested180: IngestResult) -> None:
+    text = all_text(ingested180)
     for pattern in (r"ORD-20\d\d-\d{6}", r"TCK-\d{6}", r"LM-[A-Z]{3}-[A-Z0-9]+",
                     r"firmware \d+\.\d+\.\d+", r"LM-PN-\d{4}-\d\d[A-Z]", r"\b[0-9a-f]{40}\b",
                     r"EUR \d[\d,]*\.\d\d"):
@@ -163,6 +198,8 @@ def test_format_conventions(corpus180: tuple[Path, CorpusManifest]) -> None:
     root, manifest = corpus180
     for rel in manifest.files:
         path = root / rel
+        if rel.endswith(OFFICE_SUFFIXES):
+            continue  # binary: read through the ingestion readers in test_office_documents_read
         body = path.read_text(encoding="utf-8")
         assert "\r" not in body
         lines = body.split("\n")
@@ -189,6 +226,38 @@ def test_format_conventions(corpus180: tuple[Path, CorpusManifest]) -> None:
         elif rel.startswith("policies/") and rel.endswith(".html"):
             assert "<h1>" in body and "<h2>" in body
         assert 200 <= len(body) or rel.endswith((".jsonl", ".csv")), rel
+
+
+def test_office_documents_read(corpus180: tuple[Path, CorpusManifest], ingested180: IngestResult) -> None:
+    """Every office file reads with its structure: headings, lists, merged cells, footer, sheets
+    split into tables, slides with notes, PDF pages with outline headings, a mail and its attachment."""
+    _, manifest = corpus180
+    assert ingested180.quarantined == [] and ingested180.duplicates == 0
+    assert len(ingested180.documents) == 180 == sum(manifest.doc_counts.values())
+    by_file = {d.format + ("+attachment" if "#attachment " in d.source else ""): d
+               for d in ingested180.documents if d.format in ("docx", "xlsx", "pptx", "pdf", "eml")}
+    assert sorted(by_file) == ["docx", "docx+attachment", "eml", "pdf", "pptx", "xlsx"]
+    types = {d.source.split("/")[0]: d.doc_type for d in by_file.values()}
+    assert types == {"policies": "policy", "faq": "faq", "manuals": "manual", "tickets": "ticket"}
+
+    word = by_file["docx"].text
+    assert word.startswith("# Business travel and expenses handbook\n") and "\n## Limits at a glance\n" in word
+    assert "\n- Attach a receipt per item.\n" in word
+    assert "| Expense limits from 2024-04-01 |\n| Expense | Limit | Receipt |" in word  # merged title row, once
+    assert re.search(r"^> Footer: Document owner: .+@lumora\.example", word, re.M)
+    sheets = by_file["xlsx"].text
+    assert sheets.count("<!-- sheet ") == 2 and sheets.count("| Installer | Company |") == 2  # 42 rows: 40 + 2
+    slides = by_file["pptx"].text
+    assert slides.count("<!-- slide ") == 4 and slides.count("> Notes: ") == 4 and "| Topic |" in slides
+    guide = by_file["pdf"].text
+    assert guide.count("<!-- page ") == 3 and "\n## Commissioning record\n" in guide
+    assert by_file["eml"].text.startswith("# Re: [TCK-") and "\nFrom: " in by_file["eml"].text
+    assert by_file["docx+attachment"].title == "Lumora return form"
+
+    planted = [v for values in manifest.planted_pii.values() for v in values]
+    for name, doc in by_file.items():
+        assert any(v in doc.text for v in planted), name
+        assert any(v in doc.text for v in manifest.planted_pii["PERSON"]), name
 
 
 def test_manifest_roundtrip_and_not_in_corpus(corpus180: tuple[Path, CorpusManifest],

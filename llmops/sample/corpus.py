@@ -10,16 +10,19 @@ chat logs) with two kinds of ground truth attached:
   same way, so a fine-tuned model's answers can be scored against them.
 
 Everything comes from one ``random.Random(seed)``: the same seed gives a
-byte-identical corpus. Pure standard library on purpose, so the generator runs
-anywhere (CI, a laptop without the ML stack).
+byte-identical corpus. The text kinds need only the standard library, so small
+corpora generate anywhere (CI, a laptop without the ML stack); corpora of
+``OFFICE_MIN_DOCS`` documents or more also get a few office files, written with
+the ingestion readers' own libraries.
 
 Document counting rule shared with ingestion: every line of a ``.jsonl`` file
 and every data row of a ``.csv`` file is one document; every ``.md``,
-``.txt`` and ``.html`` file is one document.
+``.txt``, ``.html``, ``.docx``, ``.xlsx``, ``.pptx`` and ``.pdf`` file is one
+document; an ``.eml`` file is one document plus one per attachment.
 
 This module lays the documents out on disk and returns the manifest; the
 sibling modules write their content (``faq``, ``tickets``, ``chats``,
-``manuals``, ``policies``).
+``manuals``, ``policies``, ``office_docs``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from llmops.sample.chats import chat
 from llmops.sample.context import Context
 from llmops.sample.faq import faq_html, faq_markdown, faq_page
 from llmops.sample.manuals import MANUAL_COMBOS, manual_markdown, manual_section, manual_txt
+from llmops.sample.office_docs import OFFICE_DOCS, OFFICE_MIN_DOCS, office_doc_counts
 from llmops.sample.people import fold_ascii
 from llmops.sample.policies import policy, policy_html, policy_txt
 from llmops.sample.tickets import TICKET_FIELDS, ticket
@@ -64,7 +68,7 @@ ROWS_PER_FILE = 500
 #: Fields of every overflow jsonl record (ticket files use ``TICKET_FIELDS`` instead).
 RECORD_FIELDS: tuple[str, ...] = ("doc_id", "title", "doc_type", "text")
 
-_GENERATED_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*-\d{4}\.(md|html|txt|jsonl|csv)$")
+_GENERATED_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*-\d{4}\.(md|html|txt|jsonl|csv|docx|xlsx|pptx|pdf|eml)$")
 
 
 def _slug(text: str) -> str:
@@ -84,12 +88,15 @@ class _Writer:
         self.doc_counts[key] = self.doc_counts.get(key, 0) + n
 
     def text(self, kind: str, name: str, content: str) -> None:
+        self.binary(kind, name, content.encode("utf-8"), 1)
+
+    def binary(self, kind: str, name: str, data: bytes, n_docs: int) -> None:
         rel = f"{KIND_DIRS[kind]}/{name}"
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8"))
+        path.write_bytes(data)
         self.files.append(rel)
-        self._count(kind, name.rsplit(".", 1)[1], 1)
+        self._count(kind, name.rsplit(".", 1)[1], n_docs)
 
     def jsonl(self, kind: str, name: str, records: Sequence[dict[str, str]]) -> None:
         content = "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in records)
@@ -227,13 +234,21 @@ def _write_chats(ctx: Context, w: _Writer, count: int) -> None:
         w.jsonl("chat", f"chats-archive-{k + 1:04d}.jsonl", chunk)
 
 
+def _write_office(ctx: Context, w: _Writer) -> None:
+    for doc in OFFICE_DOCS:
+        w.binary(doc.kind, doc.name, doc.build(ctx), doc.n_docs)
+
+
 def generate_corpus(out_dir: Path, n_docs: int = 180, seed: int = 7) -> CorpusManifest:
     """Write a seeded Lumora Systems corpus of exactly ``n_docs`` documents into ``out_dir``.
 
     Layout: ``faq/`` (.md, .html, overflow .jsonl), ``tickets/`` (.jsonl, .csv),
     ``manuals/`` (.md, .txt, overflow .jsonl), ``policies/`` (.txt, .html,
-    overflow .jsonl), ``chats/`` (.txt, overflow .jsonl). Files from an earlier
-    run are replaced; unrelated files are left alone. The manifest is returned,
+    overflow .jsonl), ``chats/`` (.txt, overflow .jsonl). From ``OFFICE_MIN_DOCS``
+    documents on, six of them are office files instead (.xlsx in ``faq/``, .eml
+    with an attachment in ``tickets/``, .pptx and .pdf in ``manuals/``, .docx in
+    ``policies/``). Files from an earlier run are replaced; unrelated files are
+    left alone. The manifest is returned,
     never written into ``out_dir`` (that folder is ingested as raw data); use
     :func:`write_manifest` to store it elsewhere.
     """
@@ -245,11 +260,17 @@ def generate_corpus(out_dir: Path, n_docs: int = 180, seed: int = 7) -> CorpusMa
     ctx = Context(seed)
     writer = _Writer(out_dir)
     counts = _allocate(n_docs)
+    with_office = n_docs >= OFFICE_MIN_DOCS
+    if with_office:
+        for kind, n in office_doc_counts().items():
+            counts[kind] -= n
     _write_faqs(ctx, writer, counts["faq"])
     _write_tickets(ctx, writer, counts["ticket"])
     _write_manuals(ctx, writer, counts["manual"])
     _write_policies(ctx, writer, counts["policy"])
     _write_chats(ctx, writer, counts["chat"])
+    if with_office:
+        _write_office(ctx, writer)
     return CorpusManifest(
         n_docs=n_docs,
         files=sorted(writer.files),
