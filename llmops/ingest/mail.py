@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from email import policy
+from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
 from typing import BinaryIO
@@ -139,9 +140,9 @@ def _header(message: Message, name: str) -> str:
         if _SURROGATES.search(raw):  # 8-bit text outside RFC 2047, as some Chinese clients send
             value = _decode_text(raw.encode("ascii", "surrogateescape"), None)
         else:
-            try:
-                value = str(policy.default.header_fetch_parse(key, raw))
-            except Exception:  # noqa: BLE001 - malformed structured header: keep it as written
+            try:  # encoded words decoded, the rest as written: an address's comment is often the name
+                value = str(make_header(decode_header(raw)))
+            except Exception:  # noqa: BLE001 - malformed encoded word: keep it as written
                 value = raw
         if value := " ".join(value.split()):
             values.append(value)

@@ -142,12 +142,16 @@ def read_pdf(stream: BinaryIO, context: ReadContext) -> Iterator[Extracted]:
         not_read: list[int] = []
         ocr_missing = _ocr_missing(limits)
         for index, (text, scanned) in enumerate(_all_page_texts(stream, count)):
+            location = f"page {index + 1}"
             if scanned and ocr_missing:
                 not_read.append(index + 1)
             elif scanned:
-                text = _ocr_page(pdf, index, limits)
+                headings = [Block("heading", title, level=level, location=location)
+                            for level, title in outline.get(index, [])]
+                blocks.extend([*headings, *_ocr_page(pdf, index, limits)])
                 ocr_pages += 1
-            blocks.extend(_page_blocks(text, outline.get(index, []), f"page {index + 1}"))
+                continue
+            blocks.extend(_page_blocks(text, outline.get(index, []), location))
     finally:
         pdf.close()
     if not_read and not any(block.text.strip() for block in blocks if block.kind != "heading"):
@@ -168,8 +172,8 @@ def _ocr_missing(limits: ReadLimits) -> str:
     return f"OCR cannot run: {missing}" if missing else ""
 
 
-def _ocr_page(pdf, index: int, limits: ReadLimits) -> str:
-    """A scanned page rendered at ``ocr_dpi`` and read by OCR."""
+def _ocr_page(pdf, index: int, limits: ReadLimits) -> list[Block]:
+    """A scanned page rendered at ``ocr_dpi`` and read by OCR, one block per paragraph found."""
     from llmops.ingest.ocr import ocr_image
 
     page = pdf[index]
@@ -177,4 +181,4 @@ def _ocr_page(pdf, index: int, limits: ReadLimits) -> str:
         image = page.render(scale=limits.ocr_dpi / 72, grayscale=True).to_pil()
     finally:
         page.close()
-    return "\n\n".join(block.text for block in ocr_image(image, limits))
+    return ocr_image(image, limits, f"page {index + 1}", dpi=limits.ocr_dpi)
