@@ -24,7 +24,7 @@ from llmops.ingest.blocks import Block
 from llmops.ingest.readers import Extracted, IngestError, ReadContext, ReadLimits, check_pages
 
 MIN_TEXT_CHARS = 8  # a page with less text than this (and an image) is treated as a scan
-PARALLEL_MIN_PAGES = 400  # pages per worker process: below, starting workers costs more than they save
+PARALLEL_MIN_PAGES = 32  # pages per worker process: below, starting workers costs more than they save
 _LEADERS = re.compile(r"(?: ?\.){4,}")  # table-of-contents dot leaders
 _LINE_HYPHEN = re.compile(r"(\w)-\n(?=[a-z])")  # a word hyphenated across a line break
 
