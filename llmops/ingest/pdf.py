@@ -140,9 +140,11 @@ def read_pdf(stream: BinaryIO, context: ReadContext) -> Iterator[Extracted]:
         blocks: list[Block] = []
         ocr_pages = 0
         not_read: list[int] = []
-        ocr_missing = _ocr_missing(limits)
+        ocr_missing = ""
         for index, (text, scanned) in enumerate(_all_page_texts(stream, count)):
             location = f"page {index + 1}"
+            if scanned and not (ocr_pages or not_read):  # asked once, at the first scanned page
+                ocr_missing = _ocr_missing(limits)
             if scanned and ocr_missing:
                 not_read.append(index + 1)
             elif scanned:
