@@ -9,7 +9,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from llmops.ingest.blocks import sections
 from llmops.ingest.raw_documents import IngestSettings, read_documents

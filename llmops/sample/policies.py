@@ -130,7 +130,7 @@ def _pol_payroll(ctx: Context, office: str, country: str) -> tuple[str, list[_Se
 
 
 def _pol_onboarding(ctx: Context, office: str, country: str) -> tuple[str, list[_Section]]:
-    r, pii = ctx.rng, ctx.pii
+    pii = ctx.pii
     emergency = pii.person(country=country)
     record = _employee_record(ctx, office, country)
     record.append(f"Emergency contact: {pii.name(emergency)}, {pii.phone(country)}")
