@@ -13,6 +13,7 @@ inside the root it was given:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -120,3 +121,12 @@ def open_regular(path: Path) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a regular file's bytes, read in 1 MiB blocks through `open_regular`."""
+    digest = hashlib.sha256()
+    with open_regular(path) as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()

@@ -30,7 +30,7 @@ import regex
 
 from llmops.ingest.blocks import plain_text, render, sections
 from llmops.ingest.encoding import SAMPLE_BYTES, NotText, open_text
-from llmops.ingest.files import RawFile, Skipped, open_regular, walk
+from llmops.ingest.files import RawFile, Skipped, file_sha256, open_regular, walk
 from llmops.ingest.formats import FILE_FORMATS, format_of, read_file, unsupported_reason
 from llmops.ingest.readers import Extracted, IngestError, ReadContext, ReadLimits
 
@@ -309,14 +309,6 @@ def _read_file(entry: RawFile, settings: IngestSettings) -> Iterator[Document | 
                 yield _document(item, entry.rel, default_type)
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror or exc}") from exc
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open_regular(path) as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class _Read(NamedTuple):

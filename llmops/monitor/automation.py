@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from llmops.evaluation.metrics import METRIC_DIRECTIONS
-from llmops.ingest.files import RawFile, open_regular, walk
+from llmops.ingest.files import RawFile, file_sha256, walk
 from llmops.monitor.feedback import FeedbackRecord
 from llmops.ops.jsonl import JsonLinesFile
 
@@ -72,14 +72,10 @@ def file_hashes(root: Path, settle_s: float = 0.0, now: float | None = None, fol
     for item in walk(root, follow_symlinks):
         if not isinstance(item, RawFile) or now - item.path.stat().st_mtime < settle_s:
             continue
-        digest = hashlib.sha256()
         try:
-            with open_regular(item.path) as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
+            hashes[item.rel] = file_sha256(item.path)[:HASH_CHARS]
         except OSError:  # replaced or removed since the walk: ingestion will say why, not the sensor
             continue
-        hashes[item.rel] = digest.hexdigest()[:HASH_CHARS]
     return hashes
 
 
