@@ -1,11 +1,18 @@
-"""Write tests/data/pii_eval.jsonl: a labeled, seeded evaluation set for the PII scrubber.
-
-Kept apart from llmops/sample/corpus.py on purpose (other names, templates, document kinds and
-value formats) so that the scrubber is measured on text it was not tuned against. Every row has
-`entities` (values that must disappear) and `hard_negatives` (business strings that must survive
-verbatim). Run it again after editing; the output is deterministic:
+"""Write the labelled PII evaluation sets of the scrubber. Deterministic; run it again after editing:
 
     .venv/bin/python tests/data/make_pii_eval.py
+
+1. tests/data/pii_eval.jsonl, the "seen" set (this file, below): 384 documents with hand-picked
+   names and formats. The scrubber was tuned against it, so it guards against regressions but says
+   little about text nobody here wrote. Every row has `entities` (values that must disappear) and
+   `hard_negatives` (business strings that must survive verbatim).
+2. tests/data/pii_eval/multilocale.jsonl and zh.jsonl, the independent sets of issue 18 (written by
+   tests/data/pii_eval/generate.py, which this script runs): Faker people from 16 locales in
+   document kinds unlike the sample company's, every value labelled with its type and span. Needs
+   the `faker` package; the same Faker version writes the same bytes.
+
+The real no-PII corpus (tests/data/pii_eval/real_no_pii/) is built apart, from Debian packages, by
+real_no_pii/make_extract.py. bench/pii.py scores all of them.
 """
 
 from __future__ import annotations
@@ -483,6 +490,20 @@ def main() -> None:
                          "entities": entities, "hard_negatives": keep})
     OUT.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     print(f"wrote {len(rows)} documents to {OUT}")
+    _independent_sets().main()
+
+
+def _independent_sets():
+    """tests/data/pii_eval/generate.py, imported by path (tests/data is not a package)."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).with_name("pii_eval") / "generate.py"
+    spec = importlib.util.spec_from_file_location("pii_eval_generate", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 if __name__ == "__main__":
