@@ -543,3 +543,25 @@ def test_pseudonyms_are_numbered_across_windows() -> None:
     assert result.text.startswith("Call <PERSON_1> on <PHONE_NUMBER_1>.")
     assert "Ask <PERSON_2>, not <PERSON_1>." in result.text
     assert result.text.endswith("<PERSON_1> will call back on <PHONE_NUMBER_1>.")
+
+
+@pytest.mark.parametrize("text", [
+    "Checked against the policy, section 19.8.6.6.",
+    "#### 5.6.12.1. Epochs should be used sparingly",
+    "9.3.3.2 Running init scripts",
+    "Upgrade the billing system to 4.4.7.18 on Monday.",
+    "Release 2.14.1.3 fixes the export.",
+    "See 1.2.3.4.5 in the appendix.",
+])
+def test_section_and_version_numbers_are_not_ip_addresses(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub(text).text == text
+
+
+@pytest.mark.parametrize("text", [
+    "Requests came from 23.45.67.89 all night.",
+    "Her laptop (81.2.69.160) logged in twice.",
+    "ssh to 10.20.30.40 and restart it",
+    "Blocked 203.0.113.77 after the scan.",
+])
+def test_host_addresses_are_still_scrubbed(scrubber: Scrubber, text: str) -> None:
+    assert "<IP_ADDRESS_1>" in scrubber.scrub(text).text
