@@ -565,3 +565,8 @@ def test_section_and_version_numbers_are_not_ip_addresses(scrubber: Scrubber, te
 ])
 def test_host_addresses_are_still_scrubbed(scrubber: Scrubber, text: str) -> None:
     assert "<IP_ADDRESS_1>" in scrubber.scrub(text).text
+
+
+def test_a_lone_all_capitals_word_is_not_a_person(scrubber: Scrubber) -> None:
+    text = "Store the payload as JSON in a BLOB column and add the folder to PATH."
+    assert scrubber.scrub(text).text == text

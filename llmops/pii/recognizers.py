@@ -450,7 +450,8 @@ class _PersonNerRecognizer(SpacyRecognizer):
 
         The proper-noun test drops sentence-initial common words the small model calls PERSON
         ("Meter", "Glad"); the neighbour test drops the first word of a company or product
-        ("Veltro" in "Veltro Payments").
+        ("Veltro" in "Veltro Payments"); a lone all-capitals word is an acronym or a keyword of a
+        manual ("JSON", "BLOB", "PATH"), not a name.
         """
         kept = []
         for result in super().analyze(text, entities, nlp_artifacts):
@@ -459,8 +460,10 @@ class _PersonNerRecognizer(SpacyRecognizer):
                 result.end = possessive.start()
             span = nlp_artifacts.tokens.char_span(result.start, result.end, alignment_mode="expand")
             following = span.doc[span.end].text if span.end < len(span.doc) else ""
+            value = text[result.start : result.end]
             if (
-                looks_like_name(text[result.start : result.end])
+                looks_like_name(value)
+                and not (value.isupper() and " " not in value)  # JSON, BLOB, PATH: acronyms and keywords
                 and following not in _ORG_WORDS
                 and all(token.pos_ == "PROPN" for token in span if token.is_alpha)
             ):
