@@ -1,7 +1,8 @@
 """Personal data out before anything is trained or indexed.
 
 Owns the entity list (`entities`), the one scrub configuration and the shipped allow-list
-(`config`, `allow_list.txt`), the recognizers and check digits, the scrub engine (`scrubber`) and
+(`config`, `allow_list.txt`), the recognizers and check digits (`recognizers`, `checksums`; host IP
+addresses told from section and version numbers: `ip_addresses`), the scrub engine (`scrubber`) and
 its windows over long texts (`segments`), the residual scan and quality gate of the scrubbed corpus
 (`residual`, `scrubbed_corpus`) and the PII-leak probe (`probe`).
 

@@ -3,7 +3,6 @@ by position, street addresses, birth dates and Chinese resident ids."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import string
 
@@ -14,7 +13,6 @@ from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     EmailRecognizer,
     IbanRecognizer,
-    IpRecognizer,
     PhoneRecognizer,
     SpacyRecognizer,
     UsSsnRecognizer,
@@ -22,6 +20,7 @@ from presidio_analyzer.predefined_recognizers import (
 
 from llmops.pii.checksums import cn_resident_id_valid
 from llmops.pii.config import DENY_LIST_ENTITY, ScrubberConfig
+from llmops.pii.ip_addresses import HostIpRecognizer
 
 # Case-sensitive on purpose: capitalisation is most of the evidence for names and street names.
 _CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
@@ -346,51 +345,6 @@ class _EmailRecognizer(EmailRecognizer):
         return "." in pattern_text.rpartition("@")[2]
 
 
-# Dotted numbers that look like IPv4 addresses but number something: "section 25.1.3.4", "version
-# 2.14.1.3", a heading "## 5.6.12.1. Epochs ..." or a line of a table of contents.
-_NUMBERING_WORD = re.compile(r"(?:\b(?:sections?|chapters?|clauses?|paragraphs?|parts?|rules?|articles?|"
-                             r"versions?|releases?|rev|v)\.?|§)\s*$", re.IGNORECASE)
-_LINE_START = re.compile(r"(?:^|\n)[ \t#>*\-]*$")
-_TITLE_AFTER = re.compile(r"\.? +[A-Z]")
-_IP_CONTEXT = re.compile(r"\b(?:ip|ipv4|address(?:es)?|hosts?|server|gateway|dns|subnet|ping|ssh|connect(?:ed|ion)?|"
-                         r"login|logged|port|route[rs]?|network|proxy|firewall|vpn|device|client|remote|origin|from|via)\b",
-                         re.IGNORECASE)
-
-
-class _IpRecognizer(IpRecognizer):
-    """IP_ADDRESS for hosts only: loopback/unspecified and CIDR ranges in docs identify no one, and
-    neither do section or version numbers of the same shape (see `_is_numbering`)."""
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None, regex_flags=None) -> list[RecognizerResult]:
-        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        return [r for r in found if not _is_numbering(text, r.start, r.end)]
-
-    def invalidate_result(self, pattern_text: str) -> bool:
-        """Invalid, or an address/range that cannot point at a person's device."""
-        if super().invalidate_result(pattern_text) or "/" in pattern_text:
-            return True
-        address = ipaddress.ip_address(pattern_text.split("%")[0])
-        return address.is_loopback or address.is_unspecified
-
-
-def _is_numbering(text: str, start: int, end: int) -> bool:
-    """A dotted quad that numbers a section or a version: part of a longer dotted number, after a
-    word such as "section" or "version", or, with every part under 100 as such numbers have, opening
-    a heading or contents line with a title after it, or with no word about networks near it."""
-    before, after = text[max(0, start - 20) : start], text[end : end + 3]
-    if re.match(r"\.\d", after) or re.search(r"\d\.$", before):
-        return True
-    if _NUMBERING_WORD.search(before):
-        return True
-    parts = text[start:end].split(".")
-    if not all(part.isdigit() and int(part) < 100 for part in parts):
-        return False
-    if _LINE_START.search(before) is not None and _TITLE_AFTER.match(after) is not None:
-        return True
-    # Every part under 100 and nothing about networks nearby: a version ("upgrade to 5.5.4.3").
-    return _IP_CONTEXT.search(text[max(0, start - 60) : end + 30]) is None
-
-
 class _PhoneRecognizer(PhoneRecognizer):
     """libphonenumber matching at VALID leniency, minus digits that are part of an identifier."""
 
@@ -520,7 +474,7 @@ def build_recognizers(config: ScrubberConfig) -> list[EntityRecognizer]:
             patterns=_CN_ID_PATTERNS,
             context=["身份证", "identity", "resident", "citizen", "id"],
         ),
-        _IpRecognizer(supported_language=lang),
+        HostIpRecognizer(supported_language=lang),
         PatternRecognizer(
             "STREET_ADDRESS",
             name="StreetAddressRecognizer",

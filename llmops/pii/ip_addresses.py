@@ -1,0 +1,59 @@
+"""IP addresses of hosts, and the dotted numbers of the same shape that are not addresses.
+
+Manuals are full of "25.1.3.4"-shaped section numbers and four-part versions; replacing them
+corrupts headings and the index, and one false address in a model's answer can hold back a
+promotion (the leak probe counts it). Addresses that point at no one's device (loopback,
+unspecified, CIDR ranges) are not personal data either.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.predefined_recognizers import IpRecognizer
+
+# Dotted numbers that look like IPv4 addresses but number something: "section 25.1.3.4", "version
+# 2.14.1.3", a heading "## 5.6.12.1. Epochs ..." or a line of a table of contents.
+_NUMBERING_WORD = re.compile(r"(?:\b(?:sections?|chapters?|clauses?|paragraphs?|parts?|rules?|articles?|"
+                             r"versions?|releases?|rev|v)\.?|§)\s*$", re.IGNORECASE)
+_LINE_START = re.compile(r"(?:^|\n)[ \t#>*\-]*$")
+_TITLE_AFTER = re.compile(r"\.? +[A-Z]")
+_IP_CONTEXT = re.compile(r"\b(?:ip|ipv4|address(?:es)?|hosts?|server|gateway|dns|subnet|ping|ssh|connect(?:ed|ion)?|"
+                         r"login|logged|port|route[rs]?|network|proxy|firewall|vpn|device|client|remote|origin|from|via)\b",
+                         re.IGNORECASE)
+
+
+class HostIpRecognizer(IpRecognizer):
+    """IP_ADDRESS for hosts only: loopback/unspecified and CIDR ranges in docs identify no one, and
+    neither do section or version numbers of the same shape (see `_is_numbering`)."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None, regex_flags=None) -> list[RecognizerResult]:
+        found = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        return [r for r in found if not _is_numbering(text, r.start, r.end)]
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        """Invalid, or an address/range that cannot point at a person's device."""
+        if super().invalidate_result(pattern_text) or "/" in pattern_text:
+            return True
+        address = ipaddress.ip_address(pattern_text.split("%")[0])
+        return address.is_loopback or address.is_unspecified
+
+
+def _is_numbering(text: str, start: int, end: int) -> bool:
+    """A dotted quad that numbers a section or a version: part of a longer dotted number, after a
+    word such as "section" or "version", or, with every part under 100 as such numbers have, opening
+    a heading or contents line with a title after it, or with no word about networks near it."""
+    before, after = text[max(0, start - 20) : start], text[end : end + 3]
+    if re.match(r"\.\d", after) or re.search(r"\d\.$", before):
+        return True
+    if _NUMBERING_WORD.search(before):
+        return True
+    parts = text[start:end].split(".")
+    if not all(part.isdigit() and int(part) < 100 for part in parts):
+        return False
+    if _LINE_START.search(before) is not None and _TITLE_AFTER.match(after) is not None:
+        return True
+    # Every part under 100 and nothing about networks nearby: a version ("upgrade to 5.5.4.3").
+    return _IP_CONTEXT.search(text[max(0, start - 60) : end + 30]) is None
