@@ -29,10 +29,11 @@ import pandas as pd
 import regex
 
 from llmops.ingest.blocks import plain_text, render, sections
-from llmops.ingest.encoding import SAMPLE_BYTES, NotText, open_text
+from llmops.ingest.encoding import open_text
 from llmops.ingest.files import RawFile, Skipped, file_sha256, open_regular, walk
 from llmops.ingest.formats import FILE_FORMATS, format_of, read_file, unsupported_reason
 from llmops.ingest.readers import Extracted, IngestError, ReadContext, ReadLimits
+from llmops.ingest.text import undecodable_as_reason
 
 RECORD_SUFFIXES = (".jsonl", ".csv")
 SUPPORTED_SUFFIXES = (*RECORD_SUFFIXES, *FILE_FORMATS)
@@ -278,17 +279,12 @@ def _document(item: Extracted, rel: str, default_type: str) -> Document | Quaran
 
 def _read_records(entry: RawFile, suffix: str, default_type: str) -> Iterator[Document | Quarantined]:
     """The documents and rejected lines of a .jsonl or .csv file, decoded as they are read."""
-    try:
-        with open_regular(entry.path) as handle, open_text(handle, newline="" if suffix == ".csv" else None) as stream:
-            for item in _RECORD_READERS[suffix](stream, entry.rel, default_type):
-                if isinstance(item, Document):
-                    item.metadata["file_encoding"] = stream.encoding
-                yield item
-    except NotText as exc:
-        raise IngestError(str(exc)) from exc
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"not valid {exc.encoding} further in the file ({exc.reason}); the encoding was "
-                          f"detected from its first {SAMPLE_BYTES // 1024} KiB") from exc
+    newline = "" if suffix == ".csv" else None
+    with undecodable_as_reason(), open_regular(entry.path) as handle, open_text(handle, newline=newline) as stream:
+        for item in _RECORD_READERS[suffix](stream, entry.rel, default_type):
+            if isinstance(item, Document):
+                item.metadata["file_encoding"] = stream.encoding
+            yield item
 
 
 def _read_file(entry: RawFile, settings: IngestSettings) -> Iterator[Document | Quarantined]:

@@ -8,6 +8,7 @@ document's ``file_encoding`` metadata.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 from llmops.ingest.blocks import Block
@@ -35,18 +36,23 @@ def html_to_text(markup: str) -> tuple[str, str]:
     return soup.get_text(""), title
 
 
-def _decode(stream: BinaryIO) -> tuple[str, str]:
-    """The whole file as text, and its encoding; IngestError when no known encoding fits."""
+@contextmanager
+def undecodable_as_reason() -> Iterator[None]:
+    """Decoding failures inside the block become the quarantine reason (`IngestError`): bytes no
+    encoding fits, or bytes past the detection sample that the detected encoding cannot decode."""
     try:
-        with open_text(stream) as decoded:
-            raw = decoded.read()
-            encoding = decoded.encoding
+        yield
     except NotText as exc:
         raise IngestError(str(exc)) from exc
     except UnicodeDecodeError as exc:
         raise IngestError(f"not valid {exc.encoding} further in the file ({exc.reason}); the encoding was "
                           f"detected from its first {SAMPLE_BYTES // 1024} KiB") from exc
-    return raw, encoding
+
+
+def _decode(stream: BinaryIO) -> tuple[str, str]:
+    """The whole file as text, and its encoding; IngestError when no known encoding fits."""
+    with undecodable_as_reason(), open_text(stream) as decoded:
+        return decoded.read(), decoded.encoding
 
 
 def read_plain(stream: BinaryIO, context: ReadContext) -> Iterator[Extracted]:
