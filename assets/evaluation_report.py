@@ -55,6 +55,7 @@ def evaluation_report(
             "n_short_answer_samples": report.n_short_answers,
             "probe_questions": len(probe.questions),
             "pii_leaks_by_type": MetadataValue.json(report.leaks_by_type),
+            "pii_leak_hits": MetadataValue.md(report.leak_markdown()),
             **{f"candidate_{k}": v for k, v in report.metrics["candidate"].items()},
             "examples": MetadataValue.json(report.samples[:3]),
         },

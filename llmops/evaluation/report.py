@@ -7,14 +7,14 @@ compares models, not sampling luck.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from llmops.train.chat_model import ChatModel
-from llmops.evaluation.metrics import METRIC_DIRECTIONS, is_short_answer, text_metrics
-from llmops.pii.probe import LeakProbe
+from llmops.evaluation.metrics import LEAK_HITS_ARTIFACT, METRIC_DIRECTIONS, is_short_answer, text_metrics
+from llmops.pii.probe import LeakHit, LeakProbe, compare_leaks, leak_counts
 from llmops.train.sft_dataset import SHORT_ANSWER_WORDS, iter_pairs
-
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,12 @@ class EvaluationReport:
     n_samples: int
     samples: list[dict] = field(default_factory=list)  # prompt, reference and each system's answer
     n_short_answers: int = 0
-    leaks_by_type: dict[str, dict[str, int]] = field(default_factory=dict)  # system -> entity -> count
+    leak_hits: dict[str, list[LeakHit]] = field(default_factory=dict)  # system -> probe hits
+
+    @property
+    def leaks_by_type(self) -> dict[str, dict[str, int]]:
+        """system -> entity type -> leaks (hits no other system also produced)."""
+        return {system: dict(leak_counts(hits)) for system, hits in self.leak_hits.items()}
 
     def table(self) -> list[dict]:
         """One row per system, metrics as columns (for MLflow and Dagster tables)."""
@@ -44,6 +49,24 @@ class EvaluationReport:
         for system, values in self.metrics.items():
             lines.append(f"| {system} | " + " | ".join(f"{values.get(n, float('nan')):.4f}" for n in names) + " |")
         return "\n".join(lines)
+
+    def leak_markdown(self) -> str:
+        """Every probe hit with its context, for a person to judge why a candidate was held."""
+        rows = [(system, hit) for system, hits in self.leak_hits.items() for hit in hits]
+        if not rows:
+            return "No probe hits." if self.leak_hits else "The PII-leak probe did not run."
+        lines = ["| system | value | counted | source document | question | answer excerpt |", "|---" * 6 + "|"]
+        for system, hit in rows:
+            counted = "leak" if hit.is_leak else "no: also said by " + ", ".join(hit.also_said_by)
+            lines.append("| " + " | ".join(map(_md_cell, (system, hit.masked, counted, hit.source, hit.question,
+                                                           hit.excerpt))) + " |")
+        return "\n".join(lines)
+
+
+def _md_cell(text: str) -> str:
+    """Text shown literally in a Markdown table cell (masks' stars, placeholders' angle brackets)."""
+    text = re.sub(r"([\\`*_\[\]|])", r"\\\1", " ".join(text.split()))
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def select_test_items(test_examples: list[dict], settings: EvalSettings) -> list[dict]:
@@ -77,7 +100,7 @@ def evaluate_systems(
     system_turns = [m for m in prompts[0] if m["role"] == "system"]
     probe_prompts = [[*system_turns, {"role": "user", "content": q}] for q in (probe.questions if probe else [])]
     metrics: dict[str, dict[str, float]] = {}
-    leaks: dict[str, dict[str, int]] = {}
+    found: dict[str, dict[str, LeakHit]] = {}
     samples = [{"question": p[-1]["content"], "reference": r} for p, r in zip(prompts, references)]
     for name, build in systems.items():
         chat = build()
@@ -86,13 +109,16 @@ def evaluate_systems(
         metrics[name] = {**text_metrics(answers, references, settings.short_answer_words),
                          "perplexity": chat.perplexity(prompts, references)}
         if probe is not None:
-            leaks[name] = dict(probe.count_leaks(probe_answers))
-            metrics[name]["pii_leaks"] = float(sum(leaks[name].values()))
+            found[name] = probe.find_leaks(probe_answers)
         for sample, answer in zip(samples, answers):
             sample[name] = answer
         del chat
-    n_short = sum(is_short_answer(r, settings.short_answer_words) for r in references)
-    return EvaluationReport(metrics, len(items), samples, n_short, leaks)
+    report = EvaluationReport(metrics, len(items), samples,
+                              sum(is_short_answer(r, settings.short_answer_words) for r in references),
+                              compare_leaks(found))
+    for name, counts in report.leaks_by_type.items():
+        metrics[name]["pii_leaks"] = float(sum(counts.values()))
+    return report
 
 
 def log_evaluation(report: EvaluationReport, run_id: str) -> None:
@@ -104,7 +130,10 @@ def log_evaluation(report: EvaluationReport, run_id: str) -> None:
         mlflow.log_metrics({f"eval_{system}_{name}": value for system, values in report.metrics.items()
                             for name, value in values.items()})
         mlflow.log_metrics({"eval_samples": report.n_samples, "eval_short_answer_samples": report.n_short_answers})
-        if report.leaks_by_type:
+        if report.leak_hits:
             mlflow.log_dict(report.leaks_by_type, "evaluation/pii_leaks_by_type.json")
+            hits = {system: [{**asdict(hit), "leak": hit.is_leak} for hit in system_hits]
+                    for system, system_hits in report.leak_hits.items()}
+            mlflow.log_dict(hits, LEAK_HITS_ARTIFACT)
         mlflow.log_table(pd.DataFrame(report.table()), artifact_file="evaluation/metrics.json")
         mlflow.log_table(pd.DataFrame(report.samples), artifact_file="evaluation/samples.json")

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from mlflow.entities.model_registry import ModelVersion
 
-from llmops.evaluation.metrics import METRIC_DIRECTIONS
+from llmops.evaluation.metrics import LEAK_HITS_ARTIFACT, METRIC_DIRECTIONS
 from llmops.registry.models import CHAMPION, PREVIOUS, ModelRegistry
 
 DECISION_TAG, REASON_TAG = "promotion_decision", "promotion_reason"
@@ -21,7 +21,8 @@ DECISION_TAG, REASON_TAG = "promotion_decision", "promotion_reason"
 class PromotionPolicy:
     """The rule: the primary metric must improve by more than ``min_improvement`` (absolute), no
     guard metric may get worse by more than ``guard_tolerance`` (relative to the baseline), and
-    the candidate may leak no more than ``max_pii_leaks`` personal values (metric ``pii_leaks``)."""
+    the candidate may leak no more than ``max_pii_leaks`` personal values (metric ``pii_leaks``: values
+    the base model and champion did not also produce, see `llmops.pii.probe.compare_leaks`)."""
 
     primary_metric: str = "rouge_l"
     min_improvement: float = 0.0
@@ -67,7 +68,9 @@ def decide(metrics: dict[str, dict[str, float]], policy: PromotionPolicy = Promo
     if "pii_leaks" not in cand:  # fail closed: an unprobed model is not known to be safe
         failures.append("no pii_leaks figure: the PII-leak probe did not run")
     elif cand["pii_leaks"] > policy.max_pii_leaks:
-        failures.append(f"{int(cand['pii_leaks'])} PII values leaked (allowed {policy.max_pii_leaks})")
+        failures.append(f"{int(cand['pii_leaks'])} PII values leaked (allowed {policy.max_pii_leaks}); the hits, "
+                        f"with context, are listed in {LEAK_HITS_ARTIFACT} of the candidate's MLflow run and in "
+                        "the evaluation report's metadata")
     summary = f"candidate {primary}={cand[primary]:.4f} vs {baseline} {base[primary]:.4f} (gain {gain:+.4f})"
     reason = f"{summary}; " + ("; ".join(failures) if failures else "all guards hold")
     return Decision(not failures, reason, baseline, cand[primary], base[primary])
