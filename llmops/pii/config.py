@@ -67,6 +67,10 @@ class ScrubberConfig:
     # How far a window reaches past its share of the text: values up to this long are found whole
     # across a cut, with at least this much context before them.
     segment_overlap_chars: int = 500
+    # scrub_many learns the corpus's terms (vocabulary.py): words it also writes in lower case, or
+    # that recur alone in at least this many documents, are never a person on the NER's word alone.
+    learn_vocabulary: bool = True
+    vocabulary_min_documents: int = 3
 
     def __post_init__(self) -> None:
         """Fail at construction, not on the first document, when the config cannot work."""

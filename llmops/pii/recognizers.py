@@ -18,46 +18,16 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
+from llmops.pii.addresses import ADDRESS_CONTEXT, ADDRESS_PATTERNS, POSTCODE_CITY_LINE, STREET_LINE
 from llmops.pii.checksums import cn_resident_id_valid
 from llmops.pii.config import DENY_LIST_ENTITY, ScrubberConfig
+from llmops.pii.fields import DATE, FieldRecognizer
 from llmops.pii.ip_addresses import HostIpRecognizer
+from llmops.pii.names import CALENDAR_WORDS, NAME, NAME_2PLUS, ORG_WORDS, NameListRecognizer, looks_like_name
 
 # Case-sensitive on purpose: capitalisation is most of the evidence for names and street names.
 _CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
 
-# Capitalised words that open sentences, greetings, requests ("Ask Sun Jiahui (...)") and team
-# names rather than names: they never start a name-position match, and a spaCy PERSON span
-# containing one is a misfire ("Cheers", "Customer" at the start of a chat line).
-_NOT_NAMES = frozenset(
-    "The Our Your This That Team Support Sales Customer Customers Service Services Billing Help "
-    "Helpdesk Hello Hi Hey Thanks Thank Dear Please Sorry Yes No Ok Okay All Everyone Sir Madam "
-    "Tier Level Engineering Legal Finance Security Product Manager Admin Operations Agent Bot "
-    "Cheers Regards Best Sincerely Kind Warm Many Wishes Ask Contact Email Call Write Ping Message "
-    "Reach Send Questions".split()
-)
-# Words that end (or make up) company, product and team names: a span holding one is not a person
-# ("Nordkyn Freight", "Corvid Mesh Node", "Warehouse Ops"), however sure the small model is.
-_ORG_WORDS = frozenset(
-    "Inc Ltd LLC GmbH AG SA BV Plc Corp Corporation Co Company Group Holdings Partners Bank "
-    "Systems Solutions Technologies Technology Tech Labs Lab Analytics Logistics Freight "
-    "Payments Pay Consulting Software Networks Network Industries Services Capital Ventures "
-    "Media Digital Global International Foods Energy Motors Airlines Insurance Pharma Health "
-    "Ops Desk Squad Department Dept Office Division Unit Center Centre Warehouse Store Shop "
-    "Hub Node Gateway Router Switch Sensor Dock Reader Vault Cam Camera Mesh Edge Cloud Server "
-    "Station Monitor Controller Module Panel Portal App Suite Platform Engine Kit Pro Max Mini "
-    "Plus Lite Ultra Air Series Edition Studio Console Tracker Badge Scanner Printer Hotspot "
-    "Bridge Beacon Relay Lock Thermostat Speaker Display Drive Cable Adapter Charger".split()
-)
-_NAME_STOP = rf"(?!(?:{'|'.join(sorted(_NOT_NAMES))})\b)"
-# A name token: capitalised word with a lower-case letter (so acronyms like SSN/UK/IBAN are not
-# names), hyphens and apostrophes allowed (Al-Sayed, O'Neil), or an initial; or 2-4 Han characters.
-_NAME_TOKEN = r"(?:\p{Lu}[\p{L}'’\-]*\p{Ll}[\p{L}'’\-]*|\p{Lu}\.)"
-_NAME_PARTICLE = r"(?:van|von|de|da|der|den|del|di|du|la|le|bin|binti|al|ibn|ben)"
-_NAME = (
-    rf"(?:{_NAME_STOP}{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_TOKEN}){{0,3}}"
-    r"|\p{Han}{2,4})"
-)
-_NAME_2PLUS = rf"{_NAME_STOP}{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+)?{_NAME_TOKEN}){{1,3}}"
 _ROLE = (
     r"(?i:customer|client|agent|user|caller|requester|reporter|assignee|owner|technician|"
     r"engineer|rep|representative|contact|employee|patient|applicant|driver|manager|supervisor|"
@@ -73,11 +43,11 @@ _SIGN_OFF = (
 # Names in positions where support text puts them; spaCy's small model misses many non-Anglo
 # names (or calls them ORG/NORP/GPE), but the position is reliable evidence on its own.
 _NAME_PATTERNS = [
-    Pattern("role (Name)", rf"(?<=\b{_ROLE}[ \t]*\([ \t]*){_NAME}(?=[ \t]*\))", 0.7),
-    Pattern("role, Name,", rf"(?<=\b{_ROLE},[ \t]*){_NAME_2PLUS}(?=[ \t]*,)", 0.7),
+    Pattern("role (Name)", rf"(?<=\b{_ROLE}[ \t]*\([ \t]*){NAME}(?=[ \t]*\))", 0.7),
+    Pattern("role, Name,", rf"(?<=\b{_ROLE},[ \t]*){NAME_2PLUS}(?=[ \t]*,)", 0.7),
     Pattern(
         "Name (role)",
-        rf"{_NAME_2PLUS}(?=[ \t]*\((?:{_ROLE}|(?i:on[ \t]+call|lead|intern|cto|ceo|cfo|coo|vp|"
+        rf"{NAME_2PLUS}(?=[ \t]*\((?:{_ROLE}|(?i:on[ \t]+call|lead|intern|cto|ceo|cfo|coo|vp|"
         r"secretary|minutes|note[ \t]+taker|facilitator))\))",
         0.7,
     ),
@@ -89,7 +59,7 @@ _NAME_PATTERNS = [
     Pattern(
         "role: Full Name",
         # optional list marker ("- Employee: …", "2) Contact: …") before the label
-        rf"(?<=^[ \t]*(?:[-*•][ \t]+|\d+[.)][ \t]+)?(?:\p{{L}}+[ \t]+){{0,2}}{_ROLE}s?[ \t]*:[ \t]*){_NAME_2PLUS}"
+        rf"(?<=^[ \t]*(?:[-*•][ \t]+|\d+[.)][ \t]+)?(?:\p{{L}}+[ \t]+){{0,2}}{_ROLE}s?[ \t]*:[ \t]*){NAME_2PLUS}"
         r"(?=[ \t]*(?:$|[,;(<|]))",
         0.7,
     ),
@@ -100,21 +70,21 @@ _NAME_PATTERNS = [
         r"display|domain|network|package|branch|field|column|org|organization)[ \t])"
         r"(?i:name|full[ \t]+name|account[ \t]+holder|card[ \t]*holder|signed|from|cc|"
         r"(?:bill|ship|deliver|sold|sent|issued|addressed)[ \t]+to|attn|attention)"
-        rf"[ \t]*:[ \t]*(?:\r?\n[ \t]*)?){_NAME}(?=[ \t]*(?:$|[,;(<|]))",
+        rf"[ \t]*:[ \t]*(?:\r?\n[ \t]*)?){NAME}(?=[ \t]*(?:$|[,;(<|]))",
         0.7,
     ),
     Pattern(
         "done by",
         r"(?<=\b(?i:(?:reported|requested|raised|opened|approved|prepared|submitted|signed|"
         r"reviewed|verified|authori[sz]ed|handled|closed|written|sent)[ \t]+by)[ \t]*:?[ \t]*)"
-        rf"{_NAME}",
+        rf"{NAME}",
         0.7,
     ),
     Pattern(
         # Every name in "Attendees: A (chair), B and C".
         "name list",
         r"(?<=^[ \t]*(?i:attendees|participants|present|absent|apologies|invitees|cc|to|"
-        rf"people|team[ \t]+members)[ \t]*:(?:[^\n]*?(?:\)[ \t]*,?|,|;|\band))?[ \t]*){_NAME}"
+        rf"people|team[ \t]+members)[ \t]*:(?:[^\n]*?(?:\)[ \t]*,?|,|;|\band))?[ \t]*){NAME}"
         r"(?=[ \t]*(?:$|[,;(]|and\b))",
         0.7,
     ),
@@ -122,20 +92,39 @@ _NAME_PATTERNS = [
         # Chat transcripts: "[14:02] Ana Lima: ..." or "14:02 - Ana Lima: ...".
         "chat speaker",
         r"(?<=^[ \t]*(?:\[[^\]\n]{1,40}\]|\(?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp][Mm])?\)?"
-        rf"(?:[ \t]*-)?)[ \t]*){_NAME}(?=[ \t]*:)",
+        rf"(?:[ \t]*-)?)[ \t]*){NAME}(?=[ \t]*:)",
+        0.7,
+    ),
+    Pattern(
+        # Registers and logs: "15:12  SCHLOSSER, Marko  (Reuter GmbH)  host: ...", "09:30 Ana Lima".
+        "timed entry",
+        r"(?<=^[ \t]*\d{1,2}:\d{2}(?::\d{2})?[ \t]+)"
+        rf"(?:{NAME}|\p{{Lu}}{{2,}}(?:-\p{{Lu}}{{2,}})?,[ \t]+{NAME})(?=[ \t]{{2,}}|[ \t]*\(|[ \t]*$)",
         0.7,
     ),
     Pattern(
         # A name alone on its line, directly above an address, phone or e-mail line (letters,
         # CVs, delivery notes, signatures).
         "contact block",
-        rf"(?<=^[ \t]*){_NAME_2PLUS}(?=[ \t]*\r?\n[ \t]*(?:\d|(?:Flat|Apt|Unit|Suite|Room|Tel|"
+        rf"(?<=^[ \t]*){NAME_2PLUS}(?=[ \t]*\r?\n[ \t]*(?:\d|(?:Flat|Apt|Unit|Suite|Room|Tel|"
         r"Phone|Mobile|Cell|Email|E-mail)\b|[\w.+\-]+@|\p{Lu}[^\n,]*\d[^\n,]*,[^\n]*\d))",
         0.7,
     ),
     Pattern(
+        # A letter's recipient: their name above a street line and a postcode-and-city line.
+        "name above address",
+        rf"(?<=^[ \t]*){NAME}(?=[ \t]*\r?\n[ \t]*{STREET_LINE}[ \t]*\r?\n[ \t]*{POSTCODE_CITY_LINE})",
+        0.7,
+    ),
+    Pattern(
+        # Chat exports that put the time after the speaker: "Napoleone Broggini  18:57".
+        "speaker, time",
+        r"(?<=^[ \t]*)" rf"{NAME}" r"(?=[ \t]+\d{1,2}:\d{2}(?:[ \t]*[AaPp][Mm])?[ \t]*$)",
+        0.7,
+    ),
+    Pattern(
         "honorific",
-        rf"(?<=\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+){_NAME}",
+        rf"(?<=\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ \t]+){NAME}",
         0.7,
     ),
     Pattern(
@@ -143,121 +132,46 @@ _NAME_PATTERNS = [
         r"(?<=\b(?i:contact|contacted|ask[ \t]+for|speak[ \t]+(?:to|with)|spoke[ \t]+(?:to|with)|"
         r"talked[ \t]+to|assigned[ \t]+to|escalated[ \t]+to|forwarded[ \t]+to|cc'd|"
         r"chatting[ \t]+with|handed[ \t]+(?:over[ \t]+)?to|reassigned[ \t]+to|"
-        rf"on[ \t]+behalf[ \t]+of|my[ \t]+name[ \t]+is|this[ \t]+is)(?::[ \t]*|[ \t]+)){_NAME}",
+        rf"on[ \t]+behalf[ \t]+of|my[ \t]+name[ \t]+is|this[ \t]+is)(?::[ \t]*|[ \t]+)){NAME}",
         0.7,
     ),
     Pattern(
         "addressing verb",  # "Tell Priya Raman at ...": two or more name tokens, so "Call Support" stays
         r"(?<=\b(?i:tell|told|ask|asked|call|called|e-?mail|e-?mailed|message|messaged|ping|pinged|notify|"
         r"notified|inform|informed|remind|reminded|thank|thanked|thanks|meet|met|invite|invited|"
-        rf"introduce|introduced|cc)[ \t]+){_NAME_2PLUS}",
+        rf"introduce|introduced|cc)[ \t]+){NAME_2PLUS}",
         0.6,
     ),
     Pattern(
         "greeting",
         r"(?<=^[ \t]*(?:Hi|Hello|Hey|Dear|Good[ \t]+(?:morning|afternoon|evening))[ \t]+)"
-        rf"{_NAME}(?=[ \t]*[,!:]|[ \t]*$)",
+        rf"{NAME}(?=[ \t]*[,!:]|[ \t]*$)",
         0.7,
     ),
     Pattern(
         "name <e-mail>",
-        rf"{_NAME}(?=[ \t]*[(<\[][ \t]*(?:mailto:)?[\w.+\-]+@)",
+        rf"{NAME}(?=[ \t]*[(<\[][ \t]*(?:mailto:)?[\w.+\-]+@)",
         0.7,
     ),
     Pattern("Chinese honorific", r"\p{Han}{2,3}(?=先生|女士|小姐|老师)", 0.7),
     Pattern(
         "signature",
-        rf"(?<={_SIGN_OFF}[ \t]*(?:in[ \t]+advance)?[ \t]*[,!.]?[ \t]*\r?\n[ \t]*"
-        rf"|^[ \t]*(?:--|—|–)[ \t]*){_NAME}"
+        rf"(?<={_SIGN_OFF}[ \t]*(?:in[ \t]+advance)?[ \t]*[,!.]?[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t]*"
+        rf"|^[ \t]*(?:--|—|–)[ \t]*){NAME}"
         r"(?=[ \t]*(?:\r?\n|$|,))",
         0.7,
     ),
 ]
 
-_MONTH = (
-    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DATE = (
-    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH},?[ \t]+\d{{4}}"
-    rf"|{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}"
-    rf"|\d{{1,2}}[-/.]{_MONTH}[-/.](?:\d{{4}}|\d{{2}})"
-    r"|\d{4}[ \t]*年[ \t]*\d{1,2}[ \t]*月[ \t]*\d{1,2}[ \t]*日)"
-)
 # A date is a birth date only right after a birth cue; plain dates (releases, SLAs) survive.
 _DOB_PATTERNS = [
     Pattern(
         "date after birth cue",
         r"(?<=(?:\b(?i:born|d\.?o\.?b\.?|date[ \t]+of[ \t]+birth|birth[ \t]*date|birthday)(?!-)"
         r"|出生日期|出生|生日)"
-        rf"[^\n\d]{{0,40}}){_DATE}(?!\d)",
+        rf"[^\n\d]{{0,40}}){DATE}(?!\d)",
         0.85,
     )
-]
-
-# Street addresses in the formats support data carries: "221B Baker Street" (EN/US/IN/CN in
-# English), "47 rue de la République" (FR), "Bahnhofstraße 71a" / "Am Mühlbach 12" /
-# "Dorpsstraat 78" (DE/NL), "Calle de Alcalá 123" (ES), each optionally behind a flat/room
-# prefix and followed by city, district, state and postcode parts.
-_ADDRESS_WORD = r"\p{Lu}[\p{L}'’.\-]*"
-_UNIT_PREFIX = (
-    r"(?:(?:Flat|Apt\.?|Apartment|Unit|Suite|Room)[ \t]*\d+[A-Za-z]?,?[ \t]*"
-    r"(?:(?:Building|Block|Tower)[ \t]*\w+,?[ \t]*)?)?"
-)
-_EN_SUFFIX = (
-    r"(?:(?:Street|Avenue|Road|Lane|Boulevard|Drive|Way|Court|Place|Parkway|Terrace|Close|"
-    r"Crescent|Square|Highway|Circle|Row|Gardens|Grove|Mews|Hill|Rise|Walk|Green|Parade|"
-    r"Esplanade|Promenade|Quay|Wharf|Trail|Heights|Plaza|Vale|View|Circuit|Loop|Pike|Alley|"
-    r"Turnpike|Expressway|Freeway|Crossing|Cove|Glen|Meadows?|Ridge|Strand|Park)\b"
-    r"|(?:St|Ave|Rd|Ln|Blvd|Dr|Ct|Pl|Pkwy|Sq|Hwy)\b\.?)"
-)
-_STREET_EN = (
-    rf"\b\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?[ \t]+(?:{_ADDRESS_WORD}[ \t]+){{1,4}}{_EN_SUFFIX}"
-    r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor)\.?[ \t]*#?[\w-]+)?"
-)
-_PARTICLES = r"(?:(?:de|du|des|del|la|las|los|le|di|da|l'|d')[ \t]*)*"
-_STREET_FR = (
-    r"\b\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+"
-    r"(?i:rue|boulevard|bd|avenue|av\.|place|chemin|allée|quai|impasse|route|cours|passage)"
-    rf"[ \t]+{_PARTICLES}{_ADDRESS_WORD}(?:[ \t]+{_PARTICLES}{_ADDRESS_WORD}){{0,3}}"
-)
-_STREET_DE = (
-    r"\b(?:(?:Am|An[ \t]+der|Im|Auf[ \t]+dem)[ \t]+\p{Lu}[\p{L}\-]*|\p{Lu}[\p{L}\-]*"
-    r"(?:straße|strasse|str\.|weg|platz|allee|gasse|straat|laan|gracht|plein|steeg|kade|dijk)"
-    r"|\p{Lu}[\p{L}\-]*[ \t]+(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse))"
-    r"[ \t]+\d{1,4}[a-zA-Z]?\b"
-)
-_STREET_ES = (
-    r"\b(?:Calle|C/|Avenida|Avda\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Corso|Rua)"
-    rf"[ \t]+{_PARTICLES}{_ADDRESS_WORD}(?:[ \t]+{_PARTICLES}{_ADDRESS_WORD}){{0,3}},?[ \t]+"
-    r"\d{1,4}[a-zA-Z]?\b"
-)
-_STREET = rf"{_UNIT_PREFIX}(?:{_STREET_EN}|{_STREET_FR}|{_STREET_DE}|{_STREET_ES})"
-# City words need a lower-case letter so that a UK postcode ("NW1 6XE") is not read as a city.
-_CITY = (
-    r"\p{Lu}\p{Ll}[\p{L}'’\-]*"
-    r"(?:[ \t]+(?:(?:am|an|im|der|de|sur|upon|on|la|le)[ \t]+)?\p{Lu}\p{Ll}[\p{L}'’\-]*){0,2}\b"
-)
-_POSTCODE = (
-    r"(?:[A-Z]{2,3}[ \t]+\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}"
-    r"|\d{4}[ \t]?[A-Z]{2}|\d{4,6}(?:-\d{4})?|\d{1,2}[ºª°](?:[ \t]*[A-Z])?)\b"
-)
-_ADDRESS_PART = rf"(?:{_POSTCODE}|{_CITY})"
-_ADDRESS_TAIL = rf",[ \t]*{_ADDRESS_PART}(?:,?[ \t]+{_ADDRESS_PART}|,[ \t]*{_ADDRESS_PART}){{0,4}}"
-_ADDRESS_PATTERNS = [
-    # With a city and/or postcode the shape alone is convincing.
-    Pattern("street, city/postcode", rf"{_STREET}{_ADDRESS_TAIL}", 0.6),
-    # A bare "12 Foo Road" is also a product-name shape: it needs a context word to pass, and
-    # must not be followed by a noun ("2 Lumen Drive units"); prepositions may follow.
-    Pattern(
-        "street only",
-        rf"{_STREET}(?![ \t]+(?!(?:in|at|on|near|and|or|for|to|since|until|from)\b)\p{{Ll}})",
-        0.3,
-    ),
-]
-_ADDRESS_CONTEXT = [
-    "address", "live", "reside", "ship", "deliver", "mail", "home", "billing", "located", "visit",
 ]
 
 _CN_ID_PATTERNS = [
@@ -296,9 +210,24 @@ _LABELLED_PHONE_PATTERNS = [
         0.5,
     ),
 ]
+_NAME_PHONE_PATTERNS = [
+    # A number alone on a line of a signature block ("--", name, team, number).
+    Pattern(
+        "signature line",
+        r"(?<=^[ \t>]*(?:--|—|–)[ \t]*\r?\n(?:[^\n]*\n){1,3}[ \t>]*)"
+        r"\+?\(?\d(?:[ .\-()]{0,2}\d){7,14}(?=[ \t]*$)",
+        0.6,
+    ),
+    # Digits in brackets right after a name: "Referee: Jędrzej Melka (792647030)".
+    Pattern(
+        "name (phone)",
+        r"(?<=\p{Lu}[\p{L}'’\-]*\p{Ll}[ \t]*\()\+?\d(?:[ .\-]?\d){7,14}(?=\))",
+        0.6,
+    ),
+]
 _PHONE_REGIONS = ("US", "GB", "CN", "DE", "FR", "IN", "CA", "AU")
 _PHONE_CONTEXT = PhoneRecognizer.CONTEXT + [
-    "tel", "mob", "fax", "whatsapp", "wechat", "reach", "contact", "text",
+    "tel", "mob", "fax", "whatsapp", "wechat", "reach", "contact", "text", "question", "questions", "at", "ring",
 ]
 # Runs of 7+ digits with phone punctuation (libphonenumber's shortest valid numbers here), and
 # the characters around them that its leniency checks look at.
@@ -317,7 +246,6 @@ SPACY_LABELS_IGNORED = [
     "ORG", "NORP", "GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY",
     "PERCENT", "QUANTITY", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
 ]
-_NAME_SHAPE = re.compile(r"[^\W\d_](?:[^\W\d_]|[.'’ \-])*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -326,7 +254,7 @@ class _NamePositionRecognizer(PatternRecognizer):
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """A company or product in a name position ("Bill to: Nordkyn Freight") is no person."""
-        return not _ORG_WORDS.isdisjoint(pattern_text.split())
+        return not ORG_WORDS.isdisjoint(pattern_text.split())
 
 
 class _CnResidentIdRecognizer(PatternRecognizer):
@@ -397,6 +325,8 @@ PERSON_NER_NAME = "SpacyPersonRecognizer"
 class _PersonNerRecognizer(SpacyRecognizer):
     """spaCy PERSON, without the small model's misfires on codes, hosts and placeholders."""
 
+    NER_SCORE = 0.65
+
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
     ) -> list[RecognizerResult]:
@@ -418,21 +348,15 @@ class _PersonNerRecognizer(SpacyRecognizer):
             if (
                 looks_like_name(value)
                 and not (value.isupper() and " " not in value)  # JSON, BLOB, PATH: acronyms and keywords
-                and following not in _ORG_WORDS
+                and value not in CALENDAR_WORDS
+                and following not in ORG_WORDS
                 and all(token.pos_ == "PROPN" for token in span if token.is_alpha)
             ):
+                # Below the position and field patterns (0.7+): when both find the same span, the
+                # pattern's result is the one kept, and it is not subject to the corpus-term check.
+                result.score = min(result.score, self.NER_SCORE)
                 kept.append(result)
         return kept
-
-
-def looks_like_name(value: str) -> bool:
-    """Capitalised letters/spaces/dots/hyphens/apostrophes, no digits, no greeting or team word."""
-    return (
-        bool(_NAME_SHAPE.fullmatch(value))
-        and value[0].isupper()
-        and _NOT_NAMES.isdisjoint(value.split())
-        and _ORG_WORDS.isdisjoint(value.split())
-    )
 
 
 def build_recognizers(config: ScrubberConfig) -> list[EntityRecognizer]:
@@ -449,6 +373,8 @@ def build_recognizers(config: ScrubberConfig) -> list[EntityRecognizer]:
             patterns=_NAME_PATTERNS,
             global_regex_flags=_CASE_SENSITIVE,
         ),
+        FieldRecognizer(supported_language=lang),
+        NameListRecognizer(supported_language=lang),
         _EmailRecognizer(supported_language=lang),
         _PhoneRecognizer(
             supported_language=lang,
@@ -461,6 +387,13 @@ def build_recognizers(config: ScrubberConfig) -> list[EntityRecognizer]:
             name="LabelledPhoneRecognizer",
             supported_language=lang,
             patterns=_LABELLED_PHONE_PATTERNS,
+        ),
+        PatternRecognizer(
+            "PHONE_NUMBER",
+            name="NamePhoneRecognizer",
+            supported_language=lang,
+            patterns=_NAME_PHONE_PATTERNS,
+            global_regex_flags=_CASE_SENSITIVE,
         ),
         CreditCardRecognizer(
             supported_language=lang, patterns=CreditCardRecognizer.PATTERNS + _EXTRA_CARD_PATTERNS
@@ -479,8 +412,8 @@ def build_recognizers(config: ScrubberConfig) -> list[EntityRecognizer]:
             "STREET_ADDRESS",
             name="StreetAddressRecognizer",
             supported_language=lang,
-            patterns=_ADDRESS_PATTERNS,
-            context=_ADDRESS_CONTEXT,
+            patterns=ADDRESS_PATTERNS,
+            context=ADDRESS_CONTEXT,
             global_regex_flags=_CASE_SENSITIVE,
         ),
         PatternRecognizer(

@@ -26,8 +26,10 @@ from presidio_anonymizer.operators import Operator, OperatorType
 from presidio_anonymizer.operators.aes_cipher import AESCipher
 
 from llmops.pii.config import DENY_LIST_ENTITY, SUPPORTED_ENTITIES, ScrubberConfig
-from llmops.pii.recognizers import PERSON_NER_NAME, SPACY_LABELS_IGNORED, build_recognizers, looks_like_name
+from llmops.pii.names import joined_names, looks_like_name, organisation_spans
+from llmops.pii.recognizers import PERSON_NER_NAME, SPACY_LABELS_IGNORED, build_recognizers
 from llmops.pii.segments import segment
+from llmops.pii.vocabulary import CorpusVocabulary
 
 
 class PiiSpan(NamedTuple):
@@ -119,7 +121,7 @@ class Scrubber:
 
     def scrub(self, text: str) -> ScrubResult:
         """Scrub one text (API path)."""
-        results = self._drop_allow_listed_names(text, self._analyze_segmented([text], self._analyze_each)[0])
+        results = self._refine(text, self._analyze_segmented([text], self._analyze_each)[0], CorpusVocabulary())
         return self._anonymize(text, _with_repeats(text, results, _detected_values(text, results)))
 
     def scrub_many(
@@ -137,7 +139,9 @@ class Scrubber:
         texts = list(texts)
         groups = list(groups) if groups is not None else list(range(len(texts)))
         analyzed = self._analyze_segmented(texts, self._analyze_pieces)
-        analyzed = [self._drop_allow_listed_names(text, results) for text, results in zip(texts, analyzed)]
+        vocabulary = (CorpusVocabulary.learn(texts, groups, self.config.vocabulary_min_documents)
+                      if self.config.learn_vocabulary else CorpusVocabulary())
+        analyzed = [self._refine(text, results, vocabulary) for text, results in zip(texts, analyzed)]
         detected: dict[Hashable, dict[str, RecognizerResult]] = {}
         for group, text, results in zip(groups, texts, analyzed):
             detected.setdefault(group, {}).update(_detected_values(text, results))
@@ -186,6 +190,17 @@ class Scrubber:
         if self.config.allow_list_match == "regex":
             return any(re.search(entry, value, re.IGNORECASE) for entry in entries)
         return value in entries
+
+    def _refine(self, text: str, results: list[RecognizerResult], vocabulary: CorpusVocabulary) -> list[RecognizerResult]:
+        """Detections minus allow-listed names and the NER's guesses at terms and headings, plus the
+        names listed beside a detected one."""
+        results = [r for r in self._drop_allow_listed_names(text, results) if not _term_guess(text, r, vocabulary)]
+        people = [(r.start, r.end) for r in results if r.entity_type == "PERSON" and not _weak_guess(text, r)]
+        return results + [
+            RecognizerResult("PERSON", start, end, _JOINED_SCORE, {RecognizerResult.RECOGNIZER_NAME_KEY: "JoinedNames"})
+            for start, end in joined_names(text, people)
+            if not any(self._allowed(w) for w in text[start:end].split())
+        ]
 
     def _drop_allow_listed_names(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
         """Presidio checks the allow list against a whole detection; a multi-word PERSON guess with an
@@ -257,10 +272,15 @@ class Scrubber:
         }
 
     def _anonymize(self, text: str, results: list[RecognizerResult]) -> ScrubResult:
-        """Resolve overlaps with Presidio, then apply the configured operator to what is left."""
-        # Pass 1 ("keep" leaves the text as is) yields Presidio's own conflict resolution and
-        # whitespace merging in original offsets, so pseudonym numbers follow the final spans.
-        kept = self._anonymizer.anonymize(text, results, {"DEFAULT": OperatorConfig("keep")})
+        """Resolve overlaps with Presidio, then apply the configured operator to what is left.
+        A person's name inside a company name ("Tyczka i syn s.c.") is the company's: kept."""
+        organisations = organisation_spans(text)
+        results = [r for r in results if r.entity_type != "PERSON"
+                   or not any(start < r.end and r.start < end for start, end in organisations)]
+        # Pass 1 ("keep" leaves the text as is) yields Presidio's whitespace merging in original
+        # offsets, so pseudonym numbers follow the final spans. Overlaps are resolved first: Presidio
+        # leaves two overlapping types both in place, and "keep" then repeats the shared text.
+        kept = self._anonymizer.anonymize(text, _without_overlaps(results), {"DEFAULT": OperatorConfig("keep")})
         spans = sorted(
             (PiiSpan(i.entity_type, i.start, i.end, i.score) for i in kept.items),
             key=lambda s: s.start,
@@ -298,6 +318,8 @@ def _analyze_chunk(texts: list[str]) -> list[list[RecognizerResult]]:
     return _WORKER_SCRUBBER._analyze_batch(texts)
 
 
+# Names found only by being listed beside a detected one ("A B / C D"): sure enough to replace.
+_JOINED_SCORE = 0.6
 # Shorter detected values (initials, "Li") are not propagated to other mentions: too ambiguous.
 _MIN_REPEAT_CHARS = 3
 
@@ -314,11 +336,7 @@ def _detected_values(text: str, results: list[RecognizerResult]) -> dict[str, Re
     for r in results:
         value = text[r.start : r.end]
         words = value.split()
-        if len(value) < _MIN_REPEAT_CHARS or (
-            len(words) == 1
-            and r.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY)
-            == PERSON_NER_NAME
-        ):
+        if len(value) < _MIN_REPEAT_CHARS or _weak_guess(text, r):
             continue
         values[value] = r
         if r.entity_type == "PERSON" and len(words) > 1:
@@ -326,6 +344,60 @@ def _detected_values(text: str, results: list[RecognizerResult]) -> dict[str, Re
                 if len(word) >= _MIN_REPEAT_CHARS and looks_like_name(word) and "." not in word:
                     values.setdefault(word, r)
     return values
+
+
+def _without_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """One result per stretch of text. Overlapping results of one type are joined; of different types
+    the one holding the other wins, else the surer one (the longer on a tie): Presidio's rules, which
+    it applies to containment only, leaving partial overlaps that "keep" would repeat."""
+    merged: list[RecognizerResult] = []
+    for r in sorted(results, key=lambda r: (r.entity_type, r.start)):
+        last = merged[-1] if merged else None
+        if last and last.entity_type == r.entity_type and r.start < last.end:
+            last.end, last.score = max(last.end, r.end), max(last.score, r.score)
+        else:
+            merged.append(RecognizerResult(r.entity_type, r.start, r.end, r.score, r.recognition_metadata))
+    kept: list[RecognizerResult] = []
+    cluster: list[RecognizerResult] = []
+    cluster_end = -1
+    for r in [*sorted(merged, key=lambda r: r.start), None]:
+        if r is not None and r.start < cluster_end:
+            cluster.append(r)
+            cluster_end = max(cluster_end, r.end)
+            continue
+        chosen: list[RecognizerResult] = []
+        for c in sorted(cluster, key=lambda c: (c.start - c.end, -c.score)):
+            rivals = [k for k in chosen if c.start < k.end and k.start < c.end]
+            if not rivals or all(not (k.start <= c.start and c.end <= k.end) and c.score > k.score for k in rivals):
+                chosen = [k for k in chosen if k not in rivals] + [c]
+        kept.extend(chosen)
+        cluster, cluster_end = ([r], r.end) if r is not None else ([], -1)
+    return sorted(kept, key=lambda r: r.start)
+
+
+def _weak_guess(text: str, result: RecognizerResult) -> bool:
+    """A one-word spaCy PERSON: the model's most frequent misfire, too weak to spread from."""
+    return (
+        len(text[result.start : result.end].split()) == 1
+        and result.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == PERSON_NER_NAME
+    )
+
+
+_HEADING_LINE = re.compile(r"^[ \t]*#{1,6}[ \t]", re.MULTILINE)
+_WORD_EDGES = ".,;:!?()[]{}\"'’"
+
+
+def _term_guess(text: str, result: RecognizerResult, vocabulary: CorpusVocabulary) -> bool:
+    """A spaCy PERSON made only of corpus terms ("Debian", "File Format"), or one in a heading line:
+    the NER reading a manual's vocabulary. A name in a heading that is found elsewhere by stronger
+    evidence is still replaced there, through the repeats."""
+    if result.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) != PERSON_NER_NAME:
+        return False
+    line_start = text.rfind("\n", 0, result.start) + 1
+    if _HEADING_LINE.match(text, line_start):
+        return True
+    words = [w.strip(_WORD_EDGES) for w in text[result.start : result.end].split()]
+    return all(vocabulary.is_term(w) for w in words if w)
 
 
 def _with_repeats(
