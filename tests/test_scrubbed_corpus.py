@@ -174,7 +174,7 @@ def test_raw_corpus_fails_on_residual_pii(raw: pd.DataFrame) -> None:
 def test_planted_residual_pii_is_caught_and_quarantined(scrubbed) -> None:
     df = scrubbed.corpus.copy()
     df.loc[df["doc_id"] == "chat-0001", "text"] += " Backup card: 5555-5555-5555-4444."
-    df.loc[df["doc_id"] == "kb-0003", "metadata"] = json.dumps({"owner": "ops@example.com"})
+    df.loc[df["doc_id"] == "kb-0003", "metadata"] = json.dumps({"owner": "olga.petrova@example.com"})
     df.loc[df["doc_id"] == "ticket-0004", "title"] = "KYC 440308199901010012"
 
     report = validate_scrubbed_corpus(df)

@@ -75,7 +75,7 @@ POSTCODE_CITY_LINE = rf"{_POSTCODE_CITY}[ \t]*$"
 # "Selma-Dehmel-Allee 5/3"), or a flat before the street ("Flat 7, Harrison Glen").
 STREET_LINE = (
     rf"(?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,4}})?,?[ \t]+(?:\p{{L}}+\.?[ \t]+)?{_ADDRESS_WORD}[^\n:]{{0,40}}"
-    rf"|(?:\p{{L}}{{1,4}}\.[ \t]+)?{_ADDRESS_WORD}(?:[ \t]+{_PARTICLES}{_ADDRESS_WORD}){{0,3}},?[ \t]+\d{{1,5}}[a-zA-Z]?"
+    rf"|(?:\p{{L}}{{1,4}}\.[ \t]+)?{_ADDRESS_WORD}(?:[ \t]+{_PARTICLES}{_ADDRESS_WORD}){{0,2}},?[ \t]+\d{{1,5}}[a-zA-Z]?"
     r"(?:/\d{1,4})?(?:[ \t]+\p{L}+[ \t]+\d{1,4})?"
     r"|(?:Flat|Apt\.?|Apartment|Unit|Suite|Room)[ \t]*\d+[A-Za-z]?,[ \t]*[^\n:]{3,40})"
 )

@@ -3,7 +3,8 @@
 Manuals are full of "25.1.3.4"-shaped section numbers and four-part versions; replacing them
 corrupts headings and the index, and one false address in a model's answer can hold back a
 promotion (the leak probe counts it). Addresses that point at no one's device (loopback,
-unspecified, CIDR ranges) are not personal data either.
+unspecified, multicast, link-local, CIDR ranges) are not personal data either, nor are
+the addresses of named servers and network services.
 """
 
 from __future__ import annotations
@@ -25,20 +26,32 @@ _IP_CONTEXT = re.compile(r"\b(?:ip|ipv4|address(?:es)?|hosts?|server|gateway|dns
                          re.IGNORECASE)
 
 
+# The address of a named server or of the network's own services: "debian.org (130.89.148.77)",
+# "PING (...)", "nameserver 192.168.11.1". Whose device a client address is, is personal; these are not.
+_INFRASTRUCTURE_BEFORE = re.compile(
+    r"(?:[\w-]+\.[A-Za-z]{2,}[\w.-]*\)?\s*\(|\b(?:nameserver|dns|ping|mirror|gateway|netmask|broadcast)\b[^\n]{0,25})$",
+    re.IGNORECASE,
+)
+
+
+def _is_infrastructure(text: str, start: int) -> bool:
+    return _INFRASTRUCTURE_BEFORE.search(text[max(0, start - 60) : start]) is not None
+
+
 class HostIpRecognizer(IpRecognizer):
     """IP_ADDRESS for hosts only: loopback/unspecified and CIDR ranges in docs identify no one, and
     neither do section or version numbers of the same shape (see `_is_numbering`)."""
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None, regex_flags=None) -> list[RecognizerResult]:
         found = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        return [r for r in found if not _is_numbering(text, r.start, r.end)]
+        return [r for r in found if not _is_numbering(text, r.start, r.end) and not _is_infrastructure(text, r.start)]
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Invalid, or an address/range that cannot point at a person's device."""
         if super().invalidate_result(pattern_text) or "/" in pattern_text:
             return True
         address = ipaddress.ip_address(pattern_text.split("%")[0])
-        return address.is_loopback or address.is_unspecified
+        return address.is_loopback or address.is_unspecified or address.is_multicast or address.is_link_local
 
 
 def _is_numbering(text: str, start: int, end: int) -> bool:
@@ -46,7 +59,7 @@ def _is_numbering(text: str, start: int, end: int) -> bool:
     word such as "section" or "version", or, with every part under 100 as such numbers have, opening
     a heading or contents line with a title after it, or with no word about networks near it."""
     before, after = text[max(0, start - 20) : start], text[end : end + 3]
-    if re.match(r"\.\d", after) or re.search(r"\d\.$", before):
+    if re.match(r"\.[\dA-Za-z]", after) or re.search(r"\d[.:]$", before):  # 1:1.2.3.3.dfsg-1
         return True
     if _NUMBERING_WORD.search(before):
         return True

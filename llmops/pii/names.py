@@ -55,6 +55,9 @@ CALENDAR_WORDS = frozenset(
     "January February March April May June July August September October November December "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 )
+_FILE_NAME = re.compile(r"\.[^\W\d_]*[a-z]")  # "Makefile.in", "README.md": initials are "J.R."
+# "OptionLong", "GetValue": identifiers. Names capitalise inside only after a prefix ("McDonald", "LaToya").
+_CAMEL_CASE = regex.compile(r"(?<![\p{L}'’])(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Fitz)\p{Lu})\p{Lu}?\p{Ll}+\p{Lu}")
 _NAME_SHAPE = re.compile(r"[^\W\d_](?:[^\W\d_]|[.'’ \-])*")
 
 
@@ -63,6 +66,8 @@ def looks_like_name(value: str) -> bool:
     return (
         bool(_NAME_SHAPE.fullmatch(value))
         and value[0].isupper()
+        and not _FILE_NAME.search(value)
+        and not _CAMEL_CASE.search(value)
         and NOT_NAMES.isdisjoint(value.split())
         and ORG_WORDS.isdisjoint(value.split())
     )
@@ -101,10 +106,21 @@ _ORGANISATION = regex.compile(
 )
 
 
+_BARE_PARTNERS = regex.compile(rf"(?<![\p{{L}}\d]|,[ \t]*){_PARTNERS}(?![\p{{L}}\d]|,[ \t]*\p{{Lu}})")
+
+
 def organisation_spans(text: str) -> list[tuple[int, int]]:
     """Company names by their legal form, opening word or family-business ending: a person's name
-    inside one ("Matilde Pérez Escolano S.L.", "Tyczka i syn") is the company's, not a person."""
-    return [m.span() for m in _ORGANISATION.finditer(text)]
+    inside one ("Matilde Pérez Escolano S.L.", "Tyczka i syn") is the company's, not a person. Three
+    surnames in a row, hardly a given name among them, name a firm of partners ("Okafor, Lindqvist
+    and Moreau"); "Anna, Ben and Carl" are people."""
+    spans = [m.span() for m in _ORGANISATION.finditer(text)]
+    given = name_lists().given
+    for match in _BARE_PARTNERS.finditer(text):
+        words = regex.findall(_ORG_TOKEN, match.group())
+        if sum(word.title() in given for word in words) < 2:  # the lists are noisy: one may slip in
+            spans.append(match.span())
+    return spans
 
 
 # Separators between the names of a list: after "/", "->", "&" even a lone given name is one of them

@@ -22,6 +22,7 @@ from llmops.pii.addresses import ADDRESS_CONTEXT, ADDRESS_PATTERNS, POSTCODE_CIT
 from llmops.pii.checksums import cn_resident_id_valid
 from llmops.pii.config import DENY_LIST_ENTITY, ScrubberConfig
 from llmops.pii.fields import DATE, FieldRecognizer
+from llmops.pii.impersonal import impersonal_email
 from llmops.pii.ip_addresses import HostIpRecognizer
 from llmops.pii.names import CALENDAR_WORDS, NAME, NAME_2PLUS, ORG_WORDS, NameListRecognizer, looks_like_name
 
@@ -91,7 +92,7 @@ _NAME_PATTERNS = [
     Pattern(
         # Chat transcripts: "[14:02] Ana Lima: ..." or "14:02 - Ana Lima: ...".
         "chat speaker",
-        r"(?<=^[ \t]*(?:\[[^\]\n]{1,40}\]|\(?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp][Mm])?\)?"
+        r"(?<=^[ \t]*(?:\[[^\]\n]{0,30}\d:\d{2}[^\]\n]{0,12}\]|\(?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp][Mm])?\)?"
         rf"(?:[ \t]*-)?)[ \t]*){NAME}(?=[ \t]*:)",
         0.7,
     ),
@@ -197,10 +198,18 @@ _LABELLED_PHONE_PATTERNS = [
     Pattern(
         "labelled phone",
         r"(?<=\b(?i:phone|tel|telephone|mobile|cell|fax|whatsapp|wechat|call|ring|reach|sms|text|"
+        r"(?:i'?m|i[ \t]+am|we'?re|me|us)[ \t]+(?:at|on)|"
         r"dial|(?:my|your|his|her|their|direct|contact|callback|home|work)[ \t]+(?:number|no\.?|line)"
         r")\b[^\n\d+]{0,15}|手机|电话|联系方式)"
         r"\(?\+?\(?\d(?:[ .\-()]{0,2}\d){7,14}(?!\d)",
         0.6,
+    ),
+    # The North American shapes the quality gate's residual scan flags ("555-123-4567", "(555)
+    # 123-4567"): example numbers in a manual are scrubbed like real ones, so scrubber and gate agree.
+    Pattern(
+        "north american shape",
+        r"(?<![\w+\-/.])(?:\(\d{3}\)[ .]?\d{3}[ .-]\d{4}|\d{3}[.-]\d{3}[.-]\d{4})(?![\w\-/]|\.\d)",
+        0.5,
     ),
     # "+" and a country code are evidence enough, for numbering plans libphonenumber rejects
     # (fictional ranges such as +44 7700 900xxx) and for regions outside _PHONE_REGIONS.
@@ -218,10 +227,16 @@ _NAME_PHONE_PATTERNS = [
         r"\+?\(?\d(?:[ .\-()]{0,2}\d){7,14}(?=[ \t]*$)",
         0.6,
     ),
-    # Digits in brackets right after a name: "Referee: Jędrzej Melka (792647030)".
+    # Digits in brackets or after a comma right after a name: "Referee: Jędrzej Melka (792647030)",
+    # "| Caleb Sahni, 08018981730 |".
     Pattern(
         "name (phone)",
         r"(?<=\p{Lu}[\p{L}'’\-]*\p{Ll}[ \t]*\()\+?\d(?:[ .\-]?\d){7,14}(?=\))",
+        0.6,
+    ),
+    Pattern(
+        "name, phone",
+        r"(?<=\p{Lu}[\p{L}'’\-]*\p{Ll},[ \t]*)\+?\(?\d(?:[ .\-()]{0,2}\d){7,14}(?=[ \t]*(?:$|[|;)]))",
         0.6,
     ),
 ]
@@ -238,6 +253,11 @@ _DIGIT_GROUP_AFTER = re.compile(r"[ \t]\d")
 _CN_MOBILE = re.compile(r"1[3-9]\d{9}")
 # Grouped like a payment card (4-4-4-4, Amex 4-6-5): longer than any phone number's grouping.
 _CARD_SHAPE = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}|\d{4}([ -])\d{6}\2\d{5}")
+# Words that say a bare run of digits is some other number ("unix timestamp 1092941466").
+_NOT_A_PHONE_BEFORE = re.compile(
+    r"(?i:timestamp|epoch|seconds|milliseconds|bytes|size|offset|serial|pid|uid|gid|inode|checksum|"
+    r"port|order|invoice|ticket|account|case|id)\W*$"
+)
 # An identifier character just before/after a match: the digits belong to ORD-2024-118734 etc.
 _ID_CHARS = frozenset("-_/#." + string.ascii_letters + string.digits)
 
@@ -269,8 +289,11 @@ class _EmailRecognizer(EmailRecognizer):
     """E-mail by shape alone: intranet domains (corp.local, *.internal) are not public TLDs."""
 
     def validate_result(self, pattern_text: str) -> bool:
-        """Presidio checks the TLD against the public-suffix list; any dotted domain counts here."""
-        return "." in pattern_text.rpartition("@")[2]
+        """Presidio checks the TLD against the public-suffix list; any dotted domain with a
+        letters-only top level counts here ("compressBound@ZLIB_1.2.0" is a symbol version), unless
+        the address reaches a role, a list or no one (`impersonal_email`)."""
+        domain = pattern_text.rpartition("@")[2]
+        return "." in domain and domain.rsplit(".", 1)[1].isalpha() and not impersonal_email(pattern_text)
 
 
 class _PhoneRecognizer(PhoneRecognizer):
@@ -300,6 +323,8 @@ class _PhoneRecognizer(PhoneRecognizer):
             ):
                 continue
             if text[r.start : r.end].isdigit() and not _CN_MOBILE.fullmatch(text[r.start : r.end]):
+                if _NOT_A_PHONE_BEFORE.search(text, max(r.start - 30, 0), r.start):
+                    continue
                 r.score = min(r.score, self.BARE_DIGITS_SCORE)
             kept.append(r)
         return kept
@@ -334,8 +359,8 @@ class _PersonNerRecognizer(SpacyRecognizer):
 
         The proper-noun test drops sentence-initial common words the small model calls PERSON
         ("Meter", "Glad"); the neighbour test drops the first word of a company or product
-        ("Veltro" in "Veltro Payments"); a lone all-capitals word is an acronym or a keyword of a
-        manual ("JSON", "BLOB", "PATH"), not a name.
+        ("Veltro" in "Veltro Payments"); all-capital words are acronyms or keywords of a manual
+        ("JSON", "BLOB", "WAN IP"), not a name.
         """
         kept = []
         for result in super().analyze(text, entities, nlp_artifacts):
@@ -347,7 +372,7 @@ class _PersonNerRecognizer(SpacyRecognizer):
             value = text[result.start : result.end]
             if (
                 looks_like_name(value)
-                and not (value.isupper() and " " not in value)  # JSON, BLOB, PATH: acronyms and keywords
+                and not value.isupper()  # JSON, BLOB, "WAN IP": acronyms and keywords
                 and value not in CALENDAR_WORDS
                 and following not in ORG_WORDS
                 and all(token.pos_ == "PROPN" for token in span if token.is_alpha)

@@ -8,6 +8,7 @@ from typing import Callable
 
 from llmops.pii.checksums import cn_resident_id_valid, iban_valid, luhn_valid
 from llmops.pii.config import PLACEHOLDER_RE
+from llmops.pii.impersonal import impersonal_email
 
 _NOT_IN_ID_BEFORE = r"(?<![\w+\-/.])"
 _NOT_IN_ID_AFTER = r"(?![\w\-/]|\.\d)"
@@ -27,7 +28,7 @@ def _ssn_valid(value: str) -> bool:
 _RESIDUAL_CHECKS: dict[str, tuple[re.Pattern[str], Callable[[str], bool]]] = {
     "EMAIL_ADDRESS": (
         re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
-        lambda s: True,
+        lambda s: not impersonal_email(s),  # the scrubber's own rule: role, list, placeholder
     ),
     "PHONE_NUMBER": (
         re.compile(

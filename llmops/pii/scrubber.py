@@ -26,7 +26,7 @@ from presidio_anonymizer.operators import Operator, OperatorType
 from presidio_anonymizer.operators.aes_cipher import AESCipher
 
 from llmops.pii.config import DENY_LIST_ENTITY, SUPPORTED_ENTITIES, ScrubberConfig
-from llmops.pii.names import joined_names, looks_like_name, organisation_spans
+from llmops.pii.names import joined_names, looks_like_name, name_lists, organisation_spans
 from llmops.pii.recognizers import PERSON_NER_NAME, SPACY_LABELS_IGNORED, build_recognizers
 from llmops.pii.segments import segment
 from llmops.pii.vocabulary import CorpusVocabulary
@@ -122,7 +122,7 @@ class Scrubber:
     def scrub(self, text: str) -> ScrubResult:
         """Scrub one text (API path)."""
         results = self._refine(text, self._analyze_segmented([text], self._analyze_each)[0], CorpusVocabulary())
-        return self._anonymize(text, _with_repeats(text, results, _detected_values(text, results)))
+        return self._anonymize(text, _with_repeats(text, results, _detected_values(text, results, CorpusVocabulary())))
 
     def scrub_many(
         self, texts: Sequence[str], groups: Sequence[Hashable] | None = None
@@ -144,7 +144,7 @@ class Scrubber:
         analyzed = [self._refine(text, results, vocabulary) for text, results in zip(texts, analyzed)]
         detected: dict[Hashable, dict[str, RecognizerResult]] = {}
         for group, text, results in zip(groups, texts, analyzed):
-            detected.setdefault(group, {}).update(_detected_values(text, results))
+            detected.setdefault(group, {}).update(_detected_values(text, results, vocabulary))
         return [
             self._anonymize(text, _with_repeats(text, results, detected[group]))
             for group, text, results in zip(groups, texts, analyzed)
@@ -324,13 +324,13 @@ _JOINED_SCORE = 0.6
 _MIN_REPEAT_CHARS = 3
 
 
-def _detected_values(text: str, results: list[RecognizerResult]) -> dict[str, RecognizerResult]:
+def _detected_values(text: str, results: list[RecognizerResult], vocabulary: CorpusVocabulary) -> dict[str, RecognizerResult]:
     """Detected value -> its result, for the values worth looking for elsewhere.
 
     The parts of a full name are looked for too: once "Astrid T. Lindqvist" is known, a later
     "thanks Astrid" is the same person. Not propagated: very short values, and one-word spaCy
     PERSON guesses, the model's most frequent misfire (a brand like "Lumora" would otherwise
-    vanish from a whole document).
+    vanish from a whole document), and name parts that are corpus terms ("Perl" of "Perl Golf").
     """
     values: dict[str, RecognizerResult] = {}
     for r in results:
@@ -341,7 +341,8 @@ def _detected_values(text: str, results: list[RecognizerResult]) -> dict[str, Re
         values[value] = r
         if r.entity_type == "PERSON" and len(words) > 1:
             for word in words:
-                if len(word) >= _MIN_REPEAT_CHARS and looks_like_name(word) and "." not in word:
+                if (len(word) >= _MIN_REPEAT_CHARS and looks_like_name(word) and "." not in word
+                        and not vocabulary.is_term(word)):
                     values.setdefault(word, r)
     return values
 
@@ -397,7 +398,11 @@ def _term_guess(text: str, result: RecognizerResult, vocabulary: CorpusVocabular
     if _HEADING_LINE.match(text, line_start):
         return True
     words = [w.strip(_WORD_EDGES) for w in text[result.start : result.end].split()]
-    return all(vocabulary.is_term(w) for w in words if w)
+    words = [w for w in words if len(w.rstrip(".")) > 1]  # initials ("X. X", "C Library") say nothing
+    # A name does not open with a corpus term ("Debian Stretch", "Perl Golf") unless the lists know
+    # the whole of it ("Mark Twain").
+    return all(vocabulary.is_term(w) for w in words) or (
+        bool(words) and vocabulary.is_term(words[0]) and not name_lists().full_name(words))
 
 
 def _with_repeats(
