@@ -171,3 +171,14 @@ def test_overlapping_types_leave_the_text_intact(scrubber: Scrubber) -> None:
     text = "Born September 8, 1957 in Lagos; applicant Chukwuemeka Obi."
     out = scrubber.scrub(text).text
     assert out.count("September") <= 1 and "1957" not in out and "Chukwuemeka" not in out
+
+
+def test_code_keeps_identifiers_but_not_addresses_or_known_names(scrubber: Scrubber) -> None:
+    """In code only what code can hold is personal (e-mail, keys, IPs); a name found in prose is
+    still replaced in code."""
+    text = ("Escalate to Radomir Kovalenko.\n\n```\nINSERT INTO staff VALUES ('Bruno Lefebvre', "
+            "'9 Elm Road, Leeds LS6 2AB', 'b.lefebvre@corp.org', 'Radomir Kovalenko');\n```\n"
+            "Then run `Dr. Watson` again.")
+    out = scrubber.scrub(text).text
+    assert "Bruno Lefebvre" in out and "9 Elm Road" in out and "`Dr. Watson`" in out
+    assert "Radomir Kovalenko" not in out and "b.lefebvre@corp.org" not in out

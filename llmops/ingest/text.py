@@ -16,7 +16,7 @@ from llmops.ingest.encoding import SAMPLE_BYTES, NotText, open_text
 from llmops.ingest.readers import Extracted, IngestError, ReadContext
 
 def html_to_text(markup: str) -> tuple[str, str]:
-    """Visible text of an HTML page, headings kept as markdown so sections stay recognizable."""
+    """Visible text of an HTML page, headings and code kept as markdown so sections stay recognizable."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "lxml")
@@ -29,6 +29,15 @@ def html_to_text(markup: str) -> tuple[str, str]:
         for heading in soup.find_all(f"h{level}"):
             heading.insert_before(f"\n\n{'#' * level} ")
             heading.insert_after("\n\n")
+    # Code stays code: blocks fenced, spans in backticks, so chunking does not read a shell prompt
+    # ("# make install") as a heading and the scrubber knows which words are code.
+    for block in soup.find_all("pre"):
+        block.insert_before("\n```\n")
+        block.insert_after("\n```\n")
+    for span in soup.find_all(["code", "kbd", "samp", "tt"]):
+        if span.find_parent("pre") is None and "\n" not in span.get_text() and "`" not in span.get_text():
+            span.insert_before("`")
+            span.insert_after("`")
     for item in soup.find_all("li"):
         item.insert_before("\n- ")
     for block in soup.find_all(["p", "div", "br", "tr", "dt", "dd", "section", "article"]):

@@ -3,8 +3,8 @@
 Manuals are full of "25.1.3.4"-shaped section numbers and four-part versions; replacing them
 corrupts headings and the index, and one false address in a model's answer can hold back a
 promotion (the leak probe counts it). Addresses that point at no one's device (loopback,
-unspecified, multicast, link-local, CIDR ranges) are not personal data either, nor are
-the addresses of named servers and network services.
+unspecified, multicast, netmasks, CIDR ranges) are not personal data either, nor are the addresses
+of named servers and network services. Link-local addresses are: they can embed the device's MAC.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ class HostIpRecognizer(IpRecognizer):
         if super().invalidate_result(pattern_text) or "/" in pattern_text:
             return True
         address = ipaddress.ip_address(pattern_text.split("%")[0])
-        return address.is_loopback or address.is_unspecified or address.is_multicast or address.is_link_local
+        return (address.is_loopback or address.is_unspecified or address.is_multicast
+                or pattern_text.startswith("255."))  # a netmask
 
 
 def _is_numbering(text: str, start: int, end: int) -> bool:

@@ -23,7 +23,8 @@ NOT_NAMES = frozenset(
     "Helpdesk Hello Hi Hey Thanks Thank Dear Please Sorry Yes No Ok Okay All Everyone Sir Madam "
     "Tier Level Engineering Legal Finance Security Product Manager Admin Operations Agent Bot "
     "Cheers Regards Best Sincerely Kind Warm Many Wishes Ask Contact Email Call Write Ping Message "
-    "Reach Send Questions Tel Phone Mobile Fax Mail Address Subject Ref Note Notes Date Time".split()
+    "Reach Send Questions Tel Phone Mobile Fax Mail Address Subject Ref Note Notes Date Time "
+    "Of And For With In On At To By From".split()
 )
 # Words that end (or make up) company, product and team names: a span holding one is not a person
 # ("Nordkyn Freight", "Corvid Mesh Node", "Warehouse Ops"), however sure the small model is.

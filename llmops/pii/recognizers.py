@@ -24,7 +24,7 @@ from llmops.pii.config import DENY_LIST_ENTITY, ScrubberConfig
 from llmops.pii.fields import DATE, FieldRecognizer
 from llmops.pii.impersonal import impersonal_email
 from llmops.pii.ip_addresses import HostIpRecognizer
-from llmops.pii.names import CALENDAR_WORDS, NAME, NAME_2PLUS, ORG_WORDS, NameListRecognizer, looks_like_name
+from llmops.pii.names import CALENDAR_WORDS, NAME, NAME_2PLUS, NOT_NAMES, ORG_WORDS, NameListRecognizer, looks_like_name
 
 # Case-sensitive on purpose: capitalisation is most of the evidence for names and street names.
 _CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
@@ -273,8 +273,10 @@ class _NamePositionRecognizer(PatternRecognizer):
     """PERSON from the position a name takes in support text (see _NAME_PATTERNS)."""
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        """A company or product in a name position ("Bill to: Nordkyn Freight") is no person."""
-        return not ORG_WORDS.isdisjoint(pattern_text.split())
+        """A company or product in a name position ("Bill to: Nordkyn Freight") is no person, nor is
+        a phrase with a greeting or function word in it ("Message Of The Day")."""
+        words = pattern_text.split()
+        return not ORG_WORDS.isdisjoint(words) or not NOT_NAMES.isdisjoint(words)
 
 
 class _CnResidentIdRecognizer(PatternRecognizer):
@@ -347,6 +349,10 @@ class _PhoneRecognizer(PhoneRecognizer):
 PERSON_NER_NAME = "SpacyPersonRecognizer"
 
 
+# A lone "Fri" or "Mar" is a date; in a full name ("Sun Jiahui") the word is a name.
+_CALENDAR_ABBREVIATIONS = frozenset("Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun".split())
+
+
 class _PersonNerRecognizer(SpacyRecognizer):
     """spaCy PERSON, without the small model's misfires on codes, hosts and placeholders."""
 
@@ -373,7 +379,7 @@ class _PersonNerRecognizer(SpacyRecognizer):
             if (
                 looks_like_name(value)
                 and not value.isupper()  # JSON, BLOB, "WAN IP": acronyms and keywords
-                and value not in CALENDAR_WORDS
+                and value not in CALENDAR_WORDS and value not in _CALENDAR_ABBREVIATIONS
                 and following not in ORG_WORDS
                 and all(token.pos_ == "PROPN" for token in span if token.is_alpha)
             ):

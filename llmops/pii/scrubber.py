@@ -29,7 +29,7 @@ from llmops.pii.config import DENY_LIST_ENTITY, SUPPORTED_ENTITIES, ScrubberConf
 from llmops.pii.names import joined_names, looks_like_name, name_lists, organisation_spans
 from llmops.pii.recognizers import PERSON_NER_NAME, SPACY_LABELS_IGNORED, build_recognizers
 from llmops.pii.segments import segment
-from llmops.pii.vocabulary import CorpusVocabulary
+from llmops.pii.vocabulary import CODE_ENTITIES_KEPT, CorpusVocabulary, code_spans
 
 
 class PiiSpan(NamedTuple):
@@ -192,9 +192,14 @@ class Scrubber:
         return value in entries
 
     def _refine(self, text: str, results: list[RecognizerResult], vocabulary: CorpusVocabulary) -> list[RecognizerResult]:
-        """Detections minus allow-listed names and the NER's guesses at terms and headings, plus the
-        names listed beside a detected one."""
-        results = [r for r in self._drop_allow_listed_names(text, results) if not _term_guess(text, r, vocabulary)]
+        """Detections minus allow-listed names, the NER's guesses at terms and headings, and names,
+        streets and birth dates found in code (identifiers and sample values; a value also found in
+        prose is still replaced in code, through the repeats), plus the names listed beside a
+        detected one."""
+        code = code_spans(text)
+        results = [r for r in self._drop_allow_listed_names(text, results)
+                   if not _term_guess(text, r, vocabulary)
+                   and not (r.entity_type in CODE_ENTITIES_KEPT and _overlaps(r, code))]
         people = [(r.start, r.end) for r in results if r.entity_type == "PERSON" and not _weak_guess(text, r)]
         return results + [
             RecognizerResult("PERSON", start, end, _JOINED_SCORE, {RecognizerResult.RECOGNIZER_NAME_KEY: "JoinedNames"})
@@ -275,8 +280,7 @@ class Scrubber:
         """Resolve overlaps with Presidio, then apply the configured operator to what is left.
         A person's name inside a company name ("Tyczka i syn s.c.") is the company's: kept."""
         organisations = organisation_spans(text)
-        results = [r for r in results if r.entity_type != "PERSON"
-                   or not any(start < r.end and r.start < end for start, end in organisations)]
+        results = [r for r in results if not (r.entity_type == "PERSON" and _overlaps(r, organisations))]
         # Pass 1 ("keep" leaves the text as is) yields Presidio's whitespace merging in original
         # offsets, so pseudonym numbers follow the final spans. Overlaps are resolved first: Presidio
         # leaves two overlapping types both in place, and "keep" then repeats the shared text.
@@ -345,6 +349,10 @@ def _detected_values(text: str, results: list[RecognizerResult], vocabulary: Cor
                         and not vocabulary.is_term(word)):
                     values.setdefault(word, r)
     return values
+
+
+def _overlaps(result: RecognizerResult, spans: list[tuple[int, int]]) -> bool:
+    return any(start < result.end and result.start < end for start, end in spans)
 
 
 def _without_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]:

@@ -61,3 +61,14 @@ class CorpusVocabulary:
             if len(docs) >= min_documents and alone[word] >= alone_share * uses[word]
         }
         return cls(frozenset(lowercase), frozenset(recurring))
+
+
+_CODE = regex.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$|`[^`\n]+`", regex.MULTILINE | regex.DOTALL)
+# What code can hold that is personal: addresses, keys and identifiers. Names, streets and birth
+# dates in code are identifiers and sample values ("class Person", "Main Street" in a test fixture).
+CODE_ENTITIES_KEPT = frozenset({"PERSON", "STREET_ADDRESS", "DATE_OF_BIRTH"})
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Fenced code blocks and inline code spans of Markdown (readers write HTML's <pre>/<code> so)."""
+    return [m.span() for m in _CODE.finditer(text)]

@@ -136,7 +136,8 @@ def heading_spans(text: str, html: str) -> list[list[int]]:
         words = tag.get_text("").split()
         if not words:
             continue
-        pattern = "#" * int(tag.name[1]) + r" [ \t]*" + r"\s+".join(map(re.escape, words))
+        # Code in a heading is written in backticks ("## The `debian/control` file").
+        pattern = "#" * int(tag.name[1]) + r" [ \t]*" + r"\s+".join(f"`?{re.escape(w)}`?" for w in words)
         m = re.compile(rf"^{pattern}", re.MULTILINE).search(text, pos)
         if m:
             spans.append([m.start(), m.end()])
