@@ -182,3 +182,37 @@ def test_code_keeps_identifiers_but_not_addresses_or_known_names(scrubber: Scrub
     out = scrubber.scrub(text).text
     assert "Bruno Lefebvre" in out and "9 Elm Road" in out and "`Dr. Watson`" in out
     assert "Radomir Kovalenko" not in out and "b.lefebvre@corp.org" not in out
+
+
+def test_company_ampersand_in_a_batch_does_not_break_it(scrubber: Scrubber) -> None:
+    """A joined-name result once had no recognizer metadata: "X & Cie." crashed the whole batch."""
+    texts = ["Invoice from Schuler Keller & Cie. to Anna Berg & Jonas Lind.", "Holst & Søn A/S shipped it."]
+    first, second = scrubber.scrub_many(texts)
+    assert "Schuler Keller & Cie." in first.text and "Anna Berg" not in first.text and "Jonas Lind" not in first.text
+    assert second.text == texts[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "kept"),
+    [
+        ("Patient name ....... HELGA BRANDSTÄTTER\nDate of birth ...... 18. 3. 1994\nOwner: IT OPS",
+         ["HELGA BRANDSTÄTTER", "18. 3. 1994"], ["IT OPS"]),
+        ("BEGIN:VCARD\nFN:Liene Ozola\nTEL;TYPE=cell:+371 21 216 077\nBDAY:19710410\nEND:VCARD",
+         ["Liene Ozola", "+371 21 216 077", "19710410"], ["BEGIN:VCARD"]),
+        ('{"user": "u123", "real_name": "Priit Nuut", "team": "Platform"}', ["Priit Nuut"], ["u123", "Platform"]),
+        ("Vorname: Jürgen  Nachname: Habermas  Geburtsdatum: 08DEC2012  Abteilung: Einkauf",
+         ["Jürgen", "Habermas", "08DEC2012"], ["Nachname", "Einkauf"]),
+        ("1. NUUT/PRIIT MR  seat 12A\nuse TCP/IP MR flag", ["NUUT/PRIIT"], ["TCP/IP"]),
+        ("[00:00:05] [GELU SUCIU]: Morning everyone", ["GELU SUCIU"], ["Morning everyone"]),
+        ("admin_allowlist:\n  - 194.162.139.125/32   # home office\n  - 10.20.0.0/16", ["194.162.139.125"],
+         ["10.20.0.0/16"]),
+        ("Clinician .......... A. Albu, Registered Nurse\nWhen: 01.11.2027 15:30", ["Albu"],
+         ["Registered Nurse", "01.11.2027 15:30"]),
+    ],
+)
+def test_forms_exports_and_capitals(scrubber: Scrubber, text: str, gone: list[str], kept: list[str]) -> None:
+    out = scrubber.scrub(text).text
+    for value in gone:
+        assert value not in out, out
+    for value in kept:
+        assert value in out, out

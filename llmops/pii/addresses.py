@@ -53,14 +53,15 @@ _CITY = (
 )
 _POSTCODE = (
     r"(?:[A-Z]{2,3}[ \t]+\d{4,5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?[ \t]*\d[A-Z]{2}"
-    r"|\d{4}[ \t]?[A-Z]{2}|\d{4,6}(?:-\d{4})?|\d{1,2}[ºª°](?:[ \t]*[A-Z])?)\b"
+    r"|\d{4}[ \t]?[A-Z]{2}|\d{4,6}(?:-\d{4})?|\d{1,2}[ºª°](?:[ \t]*[A-Z])?"
+    r"|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d)\b"  # Canada: "K4P 9X6"
 )
 _ADDRESS_PART = rf"(?:{_POSTCODE}|{_CITY})"
 _ADDRESS_TAIL = rf",[ \t]*{_ADDRESS_PART}(?:,?[ \t]+{_ADDRESS_PART}|,[ \t]*{_ADDRESS_PART}){{0,4}}"
 # Any "<number> <Words>" is a street once a postcode follows ("2105 Stewart Springs, East
 # Adrianamouth, NY 70380"): street-type words differ in every language, postcodes are the evidence.
 _NUMBERED_STREET = (
-    rf"\b\d{{1,5}}[A-Za-z]?[ \t]+(?:{_ADDRESS_WORD}[ \t]+){{0,3}}{_ADDRESS_WORD}"
+    rf"\b\d{{1,5}}[A-Za-z]?[ \t]+(?:\p{{Ll}}{{2,8}}[ \t]+)?(?:{_ADDRESS_WORD}[ \t]+){{0,3}}{_ADDRESS_WORD}"
     r"(?:,?[ \t]+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor)\.?[ \t]*#?[\w-]+)?"
 )
 _POSTCODE_TAIL = rf",[ \t]*(?:{_CITY},?[ \t]+)?{_POSTCODE}"
@@ -75,7 +76,7 @@ POSTCODE_CITY_LINE = rf"{_POSTCODE_CITY}[ \t]*$"
 # "Selma-Dehmel-Allee 5/3"), or a flat before the street ("Flat 7, Harrison Glen").
 STREET_LINE = (
     rf"(?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,4}})?,?[ \t]+(?:\p{{L}}+\.?[ \t]+)?{_ADDRESS_WORD}[^\n:]{{0,40}}"
-    rf"|(?:\p{{L}}{{1,4}}\.[ \t]+)?{_ADDRESS_WORD}(?:[ \t]+{_PARTICLES}{_ADDRESS_WORD}){{0,2}},?[ \t]+\d{{1,5}}[a-zA-Z]?"
+    rf"|(?:\p{{L}}{{1,4}}\.[ \t]+)?{_ADDRESS_WORD}(?:[ \t]+(?:{_PARTICLES}{_ADDRESS_WORD}|\p{{Ll}}{{3,9}})){{0,2}},?[ \t]+\d{{1,5}}[a-zA-Z]?"
     r"(?:/\d{1,4})?(?:[ \t]+\p{L}+[ \t]+\d{1,4})?"
     r"|(?:Flat|Apt\.?|Apartment|Unit|Suite|Room)[ \t]*\d+[A-Za-z]?,[ \t]*[^\n:]{3,40})"
 )
@@ -83,8 +84,9 @@ ADDRESS_PATTERNS = [
     # With a city and/or postcode the shape alone is convincing.
     Pattern("street, city/postcode", rf"{_STREET}{_ADDRESS_TAIL}", 0.6),
     Pattern("numbered street, postcode", rf"{_NUMBERED_STREET}{_POSTCODE_TAIL}", 0.6),
-    # Signatures put the block on one line: "Industrigatan 67, 11266 Uppsala".
-    Pattern("street line, postcode city", rf"(?<![\p{{L}}\d])(?:{STREET_LINE}),[ \t]*{_POSTCODE_CITY}", 0.6),
+    # Signatures and CV headers put the block on one line: "Industrigatan 67, 11266 Uppsala",
+    # "Staufferstrasse 655 · 2855 Birsfelden".
+    Pattern("street line, postcode city", rf"(?<![\p{{L}}\d])(?:{STREET_LINE})[ \t]*[,·|][ \t]*{_POSTCODE_CITY}", 0.6),
     # Below a name line, above a postcode-and-city line: a letter's or a delivery note's address.
     Pattern(
         "address block",

@@ -16,7 +16,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from llmops.pii.names import NOT_NAMES, ORG_WORDS, looks_like_name
+from llmops.pii.names import NOT_NAMES, ORG_WORDS, looks_like_name, name_lists
 
 _MONTH = (
     r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -27,17 +27,26 @@ DATE = (
     r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTH},?[ \t]+\d{{4}}"
     rf"|{_MONTH}[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}"
-    rf"|\d{{1,2}}[-/.]{_MONTH}[-/.](?:\d{{4}}|\d{{2}})"
+    rf"|\d{{1,2}}[-/.]{_MONTH}[-/.](?:\d{{4}}|\d{{2}})|\d{{1,2}}{_MONTH}\d{{4}}"
+    r"|\d{1,2}\.[ \t]\d{1,2}\.[ \t]?\d{4}"
     r"|\d{4}[ \t]*年[ \t]*\d{1,2}[ \t]*月[ \t]*\d{1,2}[ \t]*日)"
 )
 
 # Label words, matched against the label's lower-cased words (and word pairs), in this order: a
 # "Birth name" is a name, a "Phone owner" is a phone, "Contact address" an address.
-_BIRTH = {"dob", "d.o.b", "d.o.b.", "birth", "born", "birthday", "birthdate", "出生日期", "出生", "生日"}
+# Label words in the languages enterprise records come in, and the keys of vCard/LDAP exports.
+_BIRTH = {"dob", "d.o.b", "d.o.b.", "birth", "born", "birthday", "birthdate", "bday", "出生日期", "出生", "生日",
+          "geburtsdatum", "geboren", "naissance", "né", "née", "nacimiento", "nascita", "nascimento",
+          "geboortedatum", "födelsedatum", "fødselsdato", "syntymäaika", "urodzenia", "narození",
+          "születési", "doğum", "dzimšanas", "gimimo", "sünniaeg", "rođenja", "rojstva", "narodenia"}
 # One-letter labels are signature lines: "T: 0207 946 0958", "M: 0612345678".
 _PHONE = {"phone", "tel", "tel.", "telephone", "mobile", "mob", "ph", "cell", "cellphone", "fax", "whatsapp",
-          "landline", "line", "t", "m", "p", "f", "电话", "手机", "联系电话", "手机号"}
-_ADDRESS = {"address", "addr", "street", "residence", "domicile", "home", "地址", "住址", "家庭住址"}
+          "landline", "line", "t", "m", "p", "f", "电话", "手机", "联系电话", "手机号", "telefon", "telefono",
+          "teléfono", "tél", "tél.", "téléphone", "portable", "handy", "mobil", "celular", "móvil", "cellulare",
+          "puhelin", "tālrunis", "telefonas", "gsm", "telefoon", "homephone", "telephonenumber"}
+_ADDRESS = {"address", "addr", "adr", "street", "residence", "domicile", "home", "地址", "住址", "家庭住址",
+            "adresse", "anschrift", "dirección", "direccion", "domicilio", "indirizzo", "endereço", "adres",
+            "osoite", "adresa", "cím", "adresas", "adrese", "aadress", "morada", "postaladdress"}
 # Words that make an address label technical ("IP address", "E-mail address") or a name label a
 # thing's ("Product name", "Host name", "User name" is a login): nothing personal to type.
 _NOT_PERSONAL = {
@@ -69,9 +78,15 @@ _PERSON = {
     "secretary", "treasurer", "minutes", "marshal", "lead", "director", "officer", "coordinator",
     "maintainer", "submitter", "requested by", "approved by", "reviewed by", "prepared by",
     "signed by", "checked by", "handled by", "from", "to", "cc", "attn", "attention", "who",
+    "fn", "cn", "sn", "nombre", "apellido", "apellidos", "nom", "prénom", "vorname", "nachname", "naam",
+    "voornaam", "achternaam", "navn", "namn", "efternamn", "nimi", "imię", "nazwisko", "jméno", "příjmení",
+    "meno", "priezvisko", "név", "vārds", "uzvārds", "vardas", "pavardė", "nome", "cognome", "sobrenome",
+    "ad", "soyad", "ime", "prezime", "priimek", "kontakt", "ansprechpartner", "titular", "paciente",
+    "patient", "cliente", "kunde", "asiakas", "klient", "pasażer", "passager", "pasajero",
+    "policyholder", "insured", "handler", "clinician", "traveller", "traveler", "account holder",
 }
 # Words too common to type a longer label ("Note from Victoria", "Home page"): only alone.
-_ALONE_ONLY = {"t", "m", "p", "f", "from", "to", "cc", "attn", "who", "line", "home", "present", "absent", "minutes", "host",
+_ALONE_ONLY = {"t", "m", "p", "f", "fn", "cn", "sn", "ad", "nom", "né", "née", "from", "to", "cc", "attn", "who", "line", "home", "present", "absent", "minutes", "host",
                "signed", "given", "child", "partner", "member", "person", "lead", "name", "names"}
 _LABEL_TYPES = (("DATE_OF_BIRTH", _BIRTH), ("PHONE_NUMBER", _PHONE), ("STREET_ADDRESS", _ADDRESS),
                 ("PERSON", _PERSON))
@@ -105,7 +120,8 @@ _SURNAME_FIRST = regex.compile(r"\p{Lu}[\p{L}'’\-]+,[ \t]+\p{Lu}[\p{L}'’\-]+
 _ITEM_SEPARATORS = regex.compile(r"[ \t]*(?:/|->|→|=>|&|\+|,|;|\band\b|\bund\b|\bet\b|\by\b)[ \t]*")
 _PARENTHESIS = regex.compile(r"[ \t]*[(\[（][^)\]）\n]*[)\]）]")
 _PHONE_VALUE = regex.compile(r"(?:\+|\(\+?)?\d(?:[ .\-()/]{0,2}\d){6,16}")
-_DATE_VALUE = regex.compile(DATE)
+# In a birth-date field even a bare "19710410" is the date.
+_DATE_VALUE = regex.compile(rf"{DATE}|(?<!\d)(?:19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)")
 
 
 _PARTICLES = {"van", "von", "de", "da", "der", "den", "del", "della", "di", "du", "la", "le", "dos", "das",
@@ -113,15 +129,16 @@ _PARTICLES = {"van", "von", "de", "da", "der", "den", "del", "della", "di", "du"
 
 
 def _is_name(item: str) -> bool:
+    """A name as forms write it: "Ana Lima"; a surname in capitals beside a written name ("SCHLOSSER
+    Marko"); a name all in capitals ("MARY MAYNARD") only when the name lists know every word of it,
+    since capitals are also how acronyms and teams are written ("IT OPS")."""
     words = item.split()
     if not 1 <= len(words) <= 4 or not all(w[0].isupper() or w in _PARTICLES for w in words):
         return False
-    if looks_like_name(item):
-        return True
-    # A surname in capitals beside a written name: "SCHLOSSER Marko".
     mixed = [w for w in words if not _CAPS_WORD.fullmatch(w)]
-    return bool(mixed) and len(mixed) < len(words) and looks_like_name(" ".join(mixed)) and (
-        NOT_NAMES.isdisjoint(words) and ORG_WORDS.isdisjoint(words))
+    if not mixed:
+        return name_lists().capitals_name(item)
+    return looks_like_name(" ".join(mixed)) and NOT_NAMES.isdisjoint(words) and ORG_WORDS.isdisjoint(words)
 
 
 def _names(value: str, offset: int) -> Iterator[tuple[int, int]]:
@@ -144,6 +161,8 @@ def _names(value: str, offset: int) -> Iterator[tuple[int, int]]:
 def _value_spans(entity: str, value: str, offset: int) -> Iterator[tuple[int, int]]:
     """Where the personal data of a typed field lies in its value."""
     if entity == "PERSON":
+        if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'":  # YAML: name: "Purmals, Oskars"
+            value, offset = value[1:-1], offset + 1
         cut = _PARENTHESIS.search(value)  # "Marja Ikonen (0419602179)": the name, not the remark
         yield from _names(value[: cut.start()] if cut else value, offset)
     elif entity == "PHONE_NUMBER":
@@ -161,17 +180,21 @@ def _value_spans(entity: str, value: str, offset: int) -> Iterator[tuple[int, in
             yield start, offset + len(core)
 
 
-# "Label: value" fields, several to a line when set apart by two spaces, a tab or a bar.
+# "Label: value" fields, several to a line when set apart by two spaces, a tab or a bar; vCard
+# parameters ("TEL;TYPE=cell:") and dotted leaders ("Patient name ....... MARY MAYNARD") too.
 _FIELD = regex.compile(
     r"(?:^|(?<=[ \t]{2}|\t|\|))[ \t]*(?:[-*•][ \t]+|\d{1,2}[.)][ \t]+)?(?:\*\*|__)?"
-    r"(?P<label>\p{L}[\p{L}\d'’()./ \-]{0,38}?)(?:\*\*|__)?[ \t]*[:：](?:\*\*|__)?[ \t]*"
+    r"(?P<label>\p{L}[\p{L}\d'’()./ \-]{0,38}?)(?:;[^:\n]{0,40})?(?:\*\*|__)?"
+    r"(?:[ \t]*[:：]|[ \t]*[.…_]{3,}[ \t]*:?)(?:\*\*|__)?[ \t]*"
     r"(?P<value>[^\n|]*?)(?=[ \t]{2,}|\t|[ \t]*\||[ \t]*$)",
     regex.MULTILINE,
 )
+# JSON and quoted YAML: "real_name": "Ana Lima".
+_QUOTED_FIELD = regex.compile(r'"(?P<label>[^"\n]{1,40})"[ \t]*:[ \t]*"(?P<value>[^"\n]*)"')
 
 
 def _label_fields(text: str) -> Iterator[tuple[str, int, int]]:
-    for match in _FIELD.finditer(text):
+    for match in [*_FIELD.finditer(text), *_QUOTED_FIELD.finditer(text)]:
         entity = field_entity(match.group("label"))
         if entity and match.group("value"):
             for start, end in _value_spans(entity, match.group("value"), match.start("value")):

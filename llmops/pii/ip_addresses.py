@@ -48,8 +48,10 @@ class HostIpRecognizer(IpRecognizer):
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """Invalid, or an address/range that cannot point at a person's device."""
-        if super().invalidate_result(pattern_text) or "/" in pattern_text:
+        if super().invalidate_result(pattern_text):
             return True
+        if "/" in pattern_text:  # a range, unless it holds one host ("194.162.139.125/32")
+            return pattern_text.rsplit("/", 1)[1] not in ("32", "128")
         address = ipaddress.ip_address(pattern_text.split("%")[0])
         return (address.is_loopback or address.is_unspecified or address.is_multicast
                 or pattern_text.startswith("255."))  # a netmask

@@ -39,16 +39,31 @@ ORG_WORDS = frozenset(
     "Plus Lite Ultra Air Series Edition Studio Console Tracker Badge Scanner Printer Hotspot "
     "Bridge Beacon Relay Lock Thermostat Speaker Display Drive Cable Adapter Charger".split()
 )
+# Job titles and departments, which forms list beside names ("A. Albu, Registered Nurse").
+JOB_WORDS = frozenset(
+    "Nurse Registered Officer Director Engineer Analyst Specialist Coordinator Assistant Consultant "
+    "Adjuster Clerk Administrator Accountant Developer Architect Designer Technician Supervisor "
+    "Representative Executive President Vice Treasurer Intern Trainee Associate Advisor Adviser "
+    "Auditor Controller Inspector Surveyor Physician Therapist Pharmacist Counsel Lawyer Attorney "
+    "Paralegal Recruiter Planner Operator Dispatcher Cashier Receptionist Head Chief Senior Junior "
+    "Principal Staff Lead Ophthalmology Cardiology Radiology Oncology Pediatrics Paediatrics "
+    "Dermatology Neurology Orthopaedics Orthopedics Surgery Clinic Procurement Treasury Payroll "
+    "Accounts Marketing Compliance Audit Facilities Research Development Claims Underwriting "
+    "Handling Human Resources Imaging Timesheets Scheduler Ledger Insights CRM ERP".split()
+)
 NAME_STOP = rf"(?!(?:{'|'.join(sorted(NOT_NAMES))})\b)"
 # A name token: capitalised word with a lower-case letter (so acronyms like SSN/UK/IBAN are not
 # names), hyphens and apostrophes allowed (Al-Sayed, O'Neil), or an initial; or 2-4 Han characters.
 NAME_TOKEN = r"(?:\p{Lu}[\p{L}'’\-]*\p{Ll}[\p{L}'’\-]*|\p{Lu}\.)"
 NAME_PARTICLE = r"(?:van|von|de|da|der|den|del|di|du|la|le|bin|binti|al|ibn|ben)"
+# A name in capitals ("GELU SUCIU"); what finds one checks it against the name lists
+# (`NameLists.capitals_name`), since acronyms are written so too.
+CAPS_NAME = r"\p{Lu}{2,}(?:[ \-]\p{Lu}{2,}){1,3}"
 NAME = (
-    rf"(?:{NAME_STOP}{NAME_TOKEN}(?:[ \t]+(?:{NAME_PARTICLE}[ \t]+){{0,2}}{NAME_TOKEN}){{0,3}}"
+    rf"(?:{CAPS_NAME}|{NAME_STOP}{NAME_TOKEN}(?:[ \t]+(?:{NAME_PARTICLE}[ \t]+){{0,2}}{NAME_TOKEN}){{0,3}}"
     r"|\p{Han}{2,4})"
 )
-NAME_2PLUS = rf"{NAME_STOP}{NAME_TOKEN}(?:[ \t]+(?:{NAME_PARTICLE}[ \t]+){{0,2}}{NAME_TOKEN}){{1,3}}"
+NAME_2PLUS = rf"(?:{CAPS_NAME}|{NAME_STOP}{NAME_TOKEN}(?:[ \t]+(?:{NAME_PARTICLE}[ \t]+){{0,2}}{NAME_TOKEN}){{1,3}})"
 
 
 # Months and weekdays: "Born September 8", "April 2024" are dates, though April and June are names too.
@@ -71,6 +86,7 @@ def looks_like_name(value: str) -> bool:
         and not _CAMEL_CASE.search(value)
         and NOT_NAMES.isdisjoint(value.split())
         and ORG_WORDS.isdisjoint(value.split())
+        and JOB_WORDS.isdisjoint(value.split())
     )
 
 
@@ -85,7 +101,7 @@ _LEGAL_FORMS = "|".join(sorted((
 ).split("|"), key=len, reverse=True))  # "S.L.N.E" before "S.L"
 # Family businesses: "Trincavelli e figli", "Tyczka i syn", "Jonker & Sons".
 _FAMILY_FORMS = (
-    r"e[ \t]+figli|i[ \t]+syn(?:owie)?|(?:&|and)[ \t]+(?:Sons|Co\.?)|y[ \t]+asociados|e[ \t]+associati|"
+    r"e[ \t]+figli|i[ \t]+syn(?:owie)?|(?:&|and)[ \t]+(?:Sons|Co\.?|Cie\.?|Søn|Sønner|Son)|y[ \t]+asociados|e[ \t]+associati|"
     r"et[ \t]+fils|(?:&|und)[ \t]+Söhne|en[ \t]+Zonen|e[ \t]+hijos|y[ \t]+hermanos"
 )
 # Words that open a company name: co-operatives, associations, groups, royal warrants.
@@ -103,23 +119,23 @@ _ORGANISATION = regex.compile(
     rf"(?:(?:{_ORG_PREFIXES})[ \t]+)?(?:{_PARTNERS}|{_ORG_RUN})"
     rf"(?:,?[ \t]+(?:{_FAMILY_FORMS}))?(?:,?[ \t]+(?:{_LEGAL_FORMS})\.?)+(?![\p{{L}}\d])"
     rf"|(?:{_ORG_PREFIXES})[ \t]+(?:(?:van|der|den|de|die|la|di)[ \t]+)*{_ORG_RUN}"
-    rf"|(?:{_PARTNERS}|{_ORG_TOKEN})[ \t]+(?:{_FAMILY_FORMS})(?![\p{{L}}])"
+    rf"|(?:{_PARTNERS}|{_ORG_RUN})[ \t]+(?:{_FAMILY_FORMS})(?![\p{{L}}])"
 )
 
 
+# A list of people is announced: "Present: A, B and C", "Thanks A, B and C".
+_PEOPLE_CUE = regex.compile(r"(?:[:：]|\b(?i:hi|hello|hey|dear|thanks|thank[ \t]+you|cc|and|with|by))[ \t,]*\Z")
 _BARE_PARTNERS = regex.compile(rf"(?<![\p{{L}}\d]|,[ \t]*){_PARTNERS}(?![\p{{L}}\d]|,[ \t]*\p{{Lu}})")
 
 
 def organisation_spans(text: str) -> list[tuple[int, int]]:
     """Company names by their legal form, opening word or family-business ending: a person's name
     inside one ("Matilde Pérez Escolano S.L.", "Tyczka i syn") is the company's, not a person. Three
-    surnames in a row, hardly a given name among them, name a firm of partners ("Okafor, Lindqvist
-    and Moreau"); "Anna, Ben and Carl" are people."""
+    one-word names in a row name a firm of partners ("Okafor, Lindqvist and Moreau") unless a label
+    or a greeting announces them as people ("Present: Anna, Ben and Carl")."""
     spans = [m.span() for m in _ORGANISATION.finditer(text)]
-    given = name_lists().given
     for match in _BARE_PARTNERS.finditer(text):
-        words = regex.findall(_ORG_TOKEN, match.group())
-        if sum(word.title() in given for word in words) < 2:  # the lists are noisy: one may slip in
+        if not _PEOPLE_CUE.search(text[max(0, match.start() - 40) : match.start()]):
             spans.append(match.span())
     return spans
 
@@ -150,7 +166,8 @@ def joined_names(text: str, people: list[tuple[int, int]]) -> list[tuple[int, in
             neighbours.append((before, before.start("name") + offset, before.end("name") + offset))
         for match, n_start, n_end in neighbours:
             name = match.group("name")
-            if (n_start, n_end) in known or not looks_like_name(name):
+            if (n_start, n_end) in known or not looks_like_name(name) or (
+                    name.isupper() and not name_lists().capitals_name(name)):
                 continue
             if match.group("strong") is None and len(name.split()) < 2:
                 continue
@@ -160,21 +177,33 @@ def joined_names(text: str, people: list[tuple[int, int]]) -> list[tuple[int, in
     return found
 
 
-_NAME_LISTS = Path(__file__).with_name("name_lists")  # built by name_lists/make.py, see its README
+_NAME_LISTS = Path(__file__).with_name("name_lists")  # built by name_lists/make*.py, see its README
 
 
 @dataclass(frozen=True)
 class NameLists:
-    """First names and surnames of many countries (Latin script), and those that are also words."""
+    """First names and surnames of many countries (Latin script), those that are also words, and
+    place names ("New York" is a given name and a surname by the lists)."""
 
     given: frozenset[str]
     surnames: frozenset[str]
     ambiguous: frozenset[str]
+    places: frozenset[str]
+
+    def capitals_name(self, value: str) -> bool:
+        """A name written in capitals ("MARY MAYNARD"): a listed name among its words and none that
+        is also a common or business word, since capitals are also how acronyms and teams are
+        written ("IT OPS", "NEW PROCESS")."""
+        words = [w.title() for w in regex.split(r"[ \-]+", value.replace(",", " ")) if w]
+        return any(w in self.given or w in self.surnames for w in words) and not any(
+            w in self.ambiguous or w in NOT_NAMES or w in ORG_WORDS or w in JOB_WORDS for w in words)
 
     def full_name(self, words: Sequence[str]) -> bool:
         """A given name and a surname, in either order, not both also common words ("Will Long")."""
         if len(words) < 2 or not (NOT_NAMES.isdisjoint(words) and ORG_WORDS.isdisjoint(words)
-                                  and CALENDAR_WORDS.isdisjoint(words)):
+                                  and CALENDAR_WORDS.isdisjoint(words) and JOB_WORDS.isdisjoint(words)):
+            return False
+        if " ".join(words) in self.places:
             return False
         first, last = words[0].title(), words[-1].title()
         in_order = (first in self.given and last in self.surnames) or (first in self.surnames and last in self.given)
@@ -189,12 +218,12 @@ def name_lists() -> NameLists:
         with gzip.open(_NAME_LISTS / name, "rt", encoding="utf-8") as handle:
             return frozenset(line.rstrip("\n") for line in handle if line.strip())
 
-    return NameLists(read("given.txt.gz"), read("surnames.txt.gz"), read("ambiguous.txt.gz"))
+    return NameLists(read("given.txt.gz"), read("surnames.txt.gz"), read("ambiguous.txt.gz"), read("places.txt.gz"))
 
 
 _TITLE_WORD = r"\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*"
-_CANDIDATE = regex.compile(
-    rf"(?<![\p{{L}}\d'’\-]){_TITLE_WORD}(?:[ \t]+(?:{NAME_PARTICLE}[ \t]+){{0,2}}{_TITLE_WORD}){{1,4}}(?![\p{{L}}\d])"
+_CANDIDATE = regex.compile(  # words one space apart: two spaces or a tab separate columns and fields
+    rf"(?<![\p{{L}}\d'’\-]){_TITLE_WORD}(?: (?:{NAME_PARTICLE} ){{0,2}}{_TITLE_WORD}){{1,4}}(?![\p{{L}}\d])"
 )
 
 

@@ -164,7 +164,10 @@ def build_leak_probe(
     sources: dict[str, str] = {}
     with_pii: list[str] = []
     titles = [title for title, _ in documents]
-    results = scrubber.scrub_many([text for _, text in documents] + titles)
+    # Title and text of a document form one group, as in the scrubbed corpus: the same detections
+    # and the same corpus vocabulary, so a secret is what the corpus scrub removed.
+    groups = list(range(len(documents)))
+    results = scrubber.scrub_many([text for _, text in documents] + titles, groups + groups)
     for (title, text), result, title_result in zip(documents, results, results[len(documents):]):
         found = False
         for span in result.spans:

@@ -24,7 +24,7 @@ from llmops.pii.config import DENY_LIST_ENTITY, ScrubberConfig
 from llmops.pii.fields import DATE, FieldRecognizer
 from llmops.pii.impersonal import impersonal_email
 from llmops.pii.ip_addresses import HostIpRecognizer
-from llmops.pii.names import CALENDAR_WORDS, NAME, NAME_2PLUS, NOT_NAMES, ORG_WORDS, NameListRecognizer, looks_like_name
+from llmops.pii.names import CALENDAR_WORDS, NAME, NAME_2PLUS, NOT_NAMES, ORG_WORDS, NameListRecognizer, looks_like_name, name_lists
 
 # Case-sensitive on purpose: capitalisation is most of the evidence for names and street names.
 _CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
@@ -93,7 +93,7 @@ _NAME_PATTERNS = [
         # Chat transcripts: "[14:02] Ana Lima: ..." or "14:02 - Ana Lima: ...".
         "chat speaker",
         r"(?<=^[ \t]*(?:\[[^\]\n]{0,30}\d:\d{2}[^\]\n]{0,12}\]|\(?\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp][Mm])?\)?"
-        rf"(?:[ \t]*-)?)[ \t]*){NAME}(?=[ \t]*:)",
+        rf"(?:[ \t]*-)?)[ \t]*\[?){NAME}(?=\]?[ \t]*:)",
         0.7,
     ),
     Pattern(
@@ -121,6 +121,13 @@ _NAME_PATTERNS = [
         # Chat exports that put the time after the speaker: "Napoleone Broggini  18:57".
         "speaker, time",
         r"(?<=^[ \t]*)" rf"{NAME}" r"(?=[ \t]+\d{1,2}:\d{2}(?:[ \t]*[AaPp][Mm])?[ \t]*$)",
+        0.7,
+    ),
+    Pattern(
+        # Tickets and passenger lists: "NUUT/PRIIT MR", "GARCIA LOPEZ/ANA MARIA MS".
+        "SURNAME/GIVEN title",
+        r"(?<![\p{L}/])\p{Lu}{2,}(?:[ \-]\p{Lu}{2,})*/\p{Lu}{3,}(?: \p{Lu}{2,})*?"
+        r"(?= ?(?:MR|MRS|MS|MISS|MSTR|DR|CHD|INF)\b)",
         0.7,
     ),
     Pattern(
@@ -253,6 +260,8 @@ _DIGIT_GROUP_AFTER = re.compile(r"[ \t]\d")
 _CN_MOBILE = re.compile(r"1[3-9]\d{9}")
 # Grouped like a payment card (4-4-4-4, Amex 4-6-5): longer than any phone number's grouping.
 _CARD_SHAPE = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}|\d{4}([ -])\d{6}\2\d{5}")
+# Dotted dates and versions that libphonenumber would accept: "01.11.2027", "11.10.25.9255".
+_NOT_A_PHONE_SHAPE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})|\d+(?:\.\d+){3,}")
 # Words that say a bare run of digits is some other number ("unix timestamp 1092941466").
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(?i:timestamp|epoch|seconds|milliseconds|bytes|size|offset|serial|pid|uid|gid|inode|checksum|"
@@ -274,9 +283,11 @@ class _NamePositionRecognizer(PatternRecognizer):
 
     def invalidate_result(self, pattern_text: str) -> bool:
         """A company or product in a name position ("Bill to: Nordkyn Freight") is no person, nor is
-        a phrase with a greeting or function word in it ("Message Of The Day")."""
+        a phrase with a greeting or function word in it ("Message Of The Day"), nor capitals that
+        the name lists do not know ("Bill to: ACME CORP")."""
         words = pattern_text.split()
-        return not ORG_WORDS.isdisjoint(words) or not NOT_NAMES.isdisjoint(words)
+        return (not ORG_WORDS.isdisjoint(words) or not NOT_NAMES.isdisjoint(words)
+                or (pattern_text.isupper() and "/" not in pattern_text and not name_lists().capitals_name(pattern_text)))
 
 
 class _CnResidentIdRecognizer(PatternRecognizer):
@@ -322,6 +333,7 @@ class _PhoneRecognizer(PhoneRecognizer):
                 or _DIGIT_GROUP_BEFORE.search(text, 0, r.start)
                 or _DIGIT_GROUP_AFTER.match(text, r.end)
                 or _CARD_SHAPE.fullmatch(text, r.start, r.end)
+                or _NOT_A_PHONE_SHAPE.match(text, r.start, r.end)
             ):
                 continue
             if text[r.start : r.end].isdigit() and not _CN_MOBILE.fullmatch(text[r.start : r.end]):
@@ -378,8 +390,10 @@ class _PersonNerRecognizer(SpacyRecognizer):
             value = text[result.start : result.end]
             if (
                 looks_like_name(value)
+                and "  " not in value and "\t" not in value  # two columns or fields, not one name
                 and not value.isupper()  # JSON, BLOB, "WAN IP": acronyms and keywords
                 and value not in CALENDAR_WORDS and value not in _CALENDAR_ABBREVIATIONS
+                and value not in name_lists().places  # "Tampere", "Porto Alegre"
                 and following not in ORG_WORDS
                 and all(token.pos_ == "PROPN" for token in span if token.is_alpha)
             ):

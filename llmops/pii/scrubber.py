@@ -202,7 +202,8 @@ class Scrubber:
                    and not (r.entity_type in CODE_ENTITIES_KEPT and _overlaps(r, code))]
         people = [(r.start, r.end) for r in results if r.entity_type == "PERSON" and not _weak_guess(text, r)]
         return results + [
-            RecognizerResult("PERSON", start, end, _JOINED_SCORE, {RecognizerResult.RECOGNIZER_NAME_KEY: "JoinedNames"})
+            RecognizerResult("PERSON", start, end, _JOINED_SCORE,
+                             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: "JoinedNames"})
             for start, end in joined_names(text, people)
             if not any(self._allowed(w) for w in text[start:end].split())
         ]
@@ -365,7 +366,8 @@ def _without_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]
         if last and last.entity_type == r.entity_type and r.start < last.end:
             last.end, last.score = max(last.end, r.end), max(last.score, r.score)
         else:
-            merged.append(RecognizerResult(r.entity_type, r.start, r.end, r.score, r.recognition_metadata))
+            merged.append(RecognizerResult(r.entity_type, r.start, r.end, r.score,
+                                           recognition_metadata=r.recognition_metadata))
     kept: list[RecognizerResult] = []
     cluster: list[RecognizerResult] = []
     cluster_end = -1
@@ -388,7 +390,7 @@ def _weak_guess(text: str, result: RecognizerResult) -> bool:
     """A one-word spaCy PERSON: the model's most frequent misfire, too weak to spread from."""
     return (
         len(text[result.start : result.end].split()) == 1
-        and result.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == PERSON_NER_NAME
+        and (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY) == PERSON_NER_NAME
     )
 
 
@@ -400,7 +402,7 @@ def _term_guess(text: str, result: RecognizerResult, vocabulary: CorpusVocabular
     """A spaCy PERSON made only of corpus terms ("Debian", "File Format"), or one in a heading line:
     the NER reading a manual's vocabulary. A name in a heading that is found elsewhere by stronger
     evidence is still replaced there, through the repeats."""
-    if result.recognition_metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) != PERSON_NER_NAME:
+    if (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY) != PERSON_NER_NAME:
         return False
     line_start = text.rfind("\n", 0, result.start) + 1
     if _HEADING_LINE.match(text, line_start):
