@@ -66,10 +66,10 @@ _NUMBERED_STREET = (
 )
 _POSTCODE_TAIL = rf",[ \t]*(?:{_CITY},?[ \t]+)?{_POSTCODE}"
 # The line under a street in a letter's address block: "74-217 Włocławek", "6731 DN Oudezijl",
-# "Whitemouth, AS 09166", "New Simontown N59 6RP".
+# "LV-3486 Jelgava", "Whitemouth, AS 09166", "New Simontown N59 6RP", "Makati 1273".
 _POSTCODE_CITY = (
-    rf"(?:(?:\d{{2,3}}[ -]\d{{2,3}}|\d{{4,5}}(?:-\d{{3,4}})?|\d{{4}}[ \t]?[A-Z]{{2}})[ \t]+{_CITY}"
-    rf"|{_CITY},?[ \t]+(?:[A-Z]{{2}}[ \t]+)?(?:\d{{5}}(?:-\d{{4}})?|[A-Z]{{1,2}}\d[A-Z\d]?[ \t]*\d[A-Z]{{2}}))"
+    rf"(?:(?:[A-Z]{{1,2}}-)?(?:\d{{2,3}}[ -]\d{{2,3}}|\d{{4,5}}(?:-\d{{3,4}})?|\d{{4}}[ \t]?[A-Z]{{2}})[ \t]+{_CITY}"
+    rf"|{_CITY},?[ \t]+(?:[A-Z]{{2}}[ \t]+)?(?:\d{{4,6}}(?:-\d{{4}})?|[A-Z]{{1,2}}\d[A-Z\d]?[ \t]*\d[A-Z]{{2}}))"
 )
 POSTCODE_CITY_LINE = rf"{_POSTCODE_CITY}[ \t]*$"
 # A street line: number first, number last ("Skolgränd 775", "Contrada Smirnoff, 64 Appartamento 1",
@@ -77,7 +77,7 @@ POSTCODE_CITY_LINE = rf"{_POSTCODE_CITY}[ \t]*$"
 STREET_LINE = (
     rf"(?:\d{{1,5}}[A-Za-z]?(?:[/-]\d{{1,4}})?,?[ \t]+(?:\p{{L}}+\.?[ \t]+)?{_ADDRESS_WORD}[^\n:]{{0,40}}"
     rf"|(?:\p{{L}}{{1,4}}\.[ \t]+)?{_ADDRESS_WORD}(?:[ \t]+(?:{_PARTICLES}{_ADDRESS_WORD}|\p{{Ll}}{{3,9}})){{0,2}},?[ \t]+\d{{1,5}}[a-zA-Z]?"
-    r"(?:/\d{1,4})?(?:[ \t]+\p{L}+[ \t]+\d{1,4})?"
+    r"(?:[/-]\d{1,4})?\.?(?:[ \t]+\p{L}+[ \t]+\d{1,4})?"
     r"|(?:Flat|Apt\.?|Apartment|Unit|Suite|Room)[ \t]*\d+[A-Za-z]?,[ \t]*[^\n:]{3,40})"
 )
 ADDRESS_PATTERNS = [

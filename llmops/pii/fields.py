@@ -83,7 +83,8 @@ _PERSON = {
     "meno", "priezvisko", "név", "vārds", "uzvārds", "vardas", "pavardė", "nome", "cognome", "sobrenome",
     "ad", "soyad", "ime", "prezime", "priimek", "kontakt", "ansprechpartner", "titular", "paciente",
     "patient", "cliente", "kunde", "asiakas", "klient", "pasażer", "passager", "pasajero",
-    "policyholder", "insured", "handler", "clinician", "traveller", "traveler", "account holder",
+    "policyholder", "insured", "handler", "clinician", "traveller", "traveler", "account holder", "pupil",
+    "consignor", "shipper", "renter", "hirer", "lessee", "borrower", "debtor", "creditor", "heir",
 }
 # Words too common to type a longer label ("Note from Victoria", "Home page"): only alone.
 _ALONE_ONLY = {"t", "m", "p", "f", "fn", "cn", "sn", "ad", "nom", "né", "née", "from", "to", "cc", "attn", "who", "line", "home", "present", "absent", "minutes", "host",
@@ -204,8 +205,14 @@ def _label_fields(text: str) -> Iterator[tuple[str, int, int]]:
 _SEPARATOR_ROW = re.compile(r"[ \t|:\-+=]+")
 
 
+_ALIGNED_CELL = regex.compile(r"\S+(?: \S+)*")  # fixed-width columns: two spaces or more apart
+ALIGNED = "  "
+
+
 def _cells(line: str, delimiter: str) -> list[tuple[int, int]]:
     """(start, end) of each cell of a delimited line, quotes respected; a pipe row's outer bars dropped."""
+    if delimiter == ALIGNED:
+        return [m.span() for m in _ALIGNED_CELL.finditer(line)]
     cells, start, quoted = [], 0, False
     for i, char in enumerate(line):
         if char == '"':
@@ -223,7 +230,9 @@ def _cells(line: str, delimiter: str) -> list[tuple[int, int]]:
 
 
 def _table_fields(text: str) -> Iterator[tuple[str, int, int]]:
-    """Typed cells of CSV/TSV blocks and pipe tables: a header row, then rows of as many cells."""
+    """Typed cells of CSV/TSV blocks, pipe tables and fixed-width listings: a header row, then rows
+    of as many cells (a fixed-width listing may wrap a row onto lines of its own, which are passed
+    over; a blank line ends it)."""
     lines, offset = [], 0
     for line in text.split("\n"):
         lines.append((offset, line))
@@ -231,8 +240,8 @@ def _table_fields(text: str) -> Iterator[tuple[str, int, int]]:
     i = 0
     while i < len(lines) - 1:
         start, header = lines[i]
-        for delimiter in ("|", "\t", ";", ","):
-            if delimiter not in header:
+        for delimiter in ("|", "\t", ";", ",", ALIGNED):
+            if delimiter not in header.strip():
                 continue
             head = _cells(header, delimiter)
             columns = {n: field_entity(header[a:b].strip().strip('"')) for n, (a, b) in enumerate(head)}
@@ -245,8 +254,11 @@ def _table_fields(text: str) -> Iterator[tuple[str, int, int]]:
                     j += 1
                     continue
                 cells = _cells(row, delimiter)
-                if len(cells) != len(head) or not row.strip():
+                if not row.strip() or (len(cells) != len(head) and delimiter != ALIGNED):
                     break
+                if len(cells) != len(head):
+                    j += 1
+                    continue
                 for n, (a, b) in enumerate(cells):
                     entity = columns[n]
                     if entity:

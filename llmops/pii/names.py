@@ -49,7 +49,8 @@ JOB_WORDS = frozenset(
     "Principal Staff Lead Ophthalmology Cardiology Radiology Oncology Pediatrics Paediatrics "
     "Dermatology Neurology Orthopaedics Orthopedics Surgery Clinic Procurement Treasury Payroll "
     "Accounts Marketing Compliance Audit Facilities Research Development Claims Underwriting "
-    "Handling Human Resources Imaging Timesheets Scheduler Ledger Insights CRM ERP".split()
+    "Handling Human Resources Imaging Timesheets Scheduler Ledger Insights CRM ERP Physiotherapist "
+    "Talent Acquisition Logistics Operations Sales Support Finance Legal Security".split()
 )
 NAME_STOP = rf"(?!(?:{'|'.join(sorted(NOT_NAMES))})\b)"
 # A name token: capitalised word with a lower-case letter (so acronyms like SSN/UK/IBAN are not
@@ -97,7 +98,8 @@ _LEGAL_FORMS = "|".join(sorted((
     r"S\.L|S\.L\.U|S\.L\.N\.E|S\.Coop|S\.Com|S\.C|SpA|S\.p\.A|SPA|S\.r\.l|s\.r\.l|Srl|S\.n\.c|"
     r"Sp\.[ \t]?z[ \t]?o\.[ \t]?o|Sp\.[ \t]?k|Sp\.[ \t]?j|s\.c|s\.r\.o|a\.s|v\.o\.s|Kft|Zrt|Nyrt|"
     r"Oy|Oyj|AB|HB|KB|A/S|ApS|AS|ASA|BV|B\.V|NV|N\.V|VOF|Ltda|LTDA|S/A|EIRELI|A\.Ş|Şti|K\.K|"
-    r"Sdn[ \t]Bhd|Bhd|JSC|OOO|Group|Groep|Gruppe|Groupe|Gruppo|Grupo|Grupa|Holding|Holdings"
+    r"Sdn[ \t]Bhd|Bhd|JSC|OOO|Group|Groep|Gruppe|Groupe|Gruppo|Grupo|Grupa|Holding|Holdings|"
+    r"PFA|SRL|S\.R\.L|d\.d|d\.o\.o|UAB|OÜ|SIA|Bt|PT|Tbk|C\.V|OOD|EOOD|AD|ehf|hf|AE|EPE|IKE"
 ).split("|"), key=len, reverse=True))  # "S.L.N.E" before "S.L"
 # Family businesses: "Trincavelli e figli", "Tyczka i syn", "Jonker & Sons".
 _FAMILY_FORMS = (

@@ -395,7 +395,7 @@ class _PersonNerRecognizer(SpacyRecognizer):
                 and value not in CALENDAR_WORDS and value not in _CALENDAR_ABBREVIATIONS
                 and value not in name_lists().places  # "Tampere", "Porto Alegre"
                 and following not in ORG_WORDS
-                and all(token.pos_ == "PROPN" for token in span if token.is_alpha)
+                and all(token.tag_ in ("NNP", "NNPS") for token in span if token.is_alpha)
             ):
                 # Below the position and field patterns (0.7+): when both find the same span, the
                 # pattern's result is the one kept, and it is not subject to the corpus-term check.
