@@ -30,7 +30,7 @@ from llmops.pii.config import DENY_LIST_ENTITY, SUPPORTED_ENTITIES, ScrubberConf
 from llmops.pii.names import joined_names, looks_like_name, name_lists, organisation_spans
 from llmops.pii.recognizers import PERSON_NER_NAME, SPACY_LABELS_IGNORED, build_recognizers
 from llmops.pii.segments import segment
-from llmops.pii.vocabulary import CODE_ENTITIES_KEPT, CorpusVocabulary, code_spans
+from llmops.pii.vocabulary import CorpusVocabulary, code_spans
 
 
 class PiiSpan(NamedTuple):
@@ -200,14 +200,11 @@ class Scrubber:
         return value in entries
 
     def _refine(self, text: str, results: list[RecognizerResult], vocabulary: CorpusVocabulary) -> list[RecognizerResult]:
-        """Detections minus allow-listed names, the NER's guesses at terms and headings, and names,
-        streets and birth dates found in code (identifiers and sample values; a value also found in
-        prose is still replaced in code, through the repeats), plus the names listed beside a
-        detected one."""
+        """Detections minus allow-listed names, the NER's guesses at terms and headings and the
+        guesses in code (`_code_guess`), plus the names listed beside a detected one."""
         code = code_spans(text)
         results = [r for r in self._drop_allow_listed_names(text, results)
-                   if not _term_guess(text, r, vocabulary)
-                   and not (r.entity_type in CODE_ENTITIES_KEPT and _overlaps(r, code))]
+                   if not _term_guess(text, r, vocabulary) and not (_code_guess(r) and _overlaps(r, code))]
         people = [(r.start, r.end) for r in results if r.entity_type == "PERSON" and not _weak_guess(text, r)]
         return results + [
             RecognizerResult("PERSON", start, end, _JOINED_SCORE,
@@ -392,6 +389,20 @@ def _without_overlaps(results: list[RecognizerResult]) -> list[RecognizerResult]
         kept.extend(chosen)
         cluster, cluster_end = ([r], r.end) if r is not None else ([], -1)
     return sorted(kept, key=lambda r: r.start)
+
+
+# In code, only structure says that a value is personal. That is a label ("Maintainer: Josip Rodin
+# <...>", "BDAY:"), a position ("-- Name <e-mail>") or the name lists. The NER's guesses in code, and
+# street or date shapes without a label, are identifiers and sample values ("class Person", "Main
+# Street" in a test fixture). E-mail, keys, IPs and phone numbers count in code as anywhere. A value
+# that is also found in prose is still replaced in code, through the repeats.
+_GUESS_IN_CODE = {"PERSON": {PERSON_NER_NAME}, "STREET_ADDRESS": {"StreetAddressRecognizer"},
+                  "DATE_OF_BIRTH": {"DateOfBirthRecognizer"}}
+
+
+def _code_guess(result: RecognizerResult) -> bool:
+    recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
+    return recognizer in _GUESS_IN_CODE.get(result.entity_type, ())
 
 
 def _weak_guess(text: str, result: RecognizerResult) -> bool:

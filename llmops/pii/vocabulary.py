@@ -64,9 +64,6 @@ class CorpusVocabulary:
 
 
 _CODE = regex.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\1[ \t]*$|`[^`\n]+`", regex.MULTILINE | regex.DOTALL)
-# What code can hold that is personal: addresses, keys and identifiers. Names, streets and birth
-# dates in code are identifiers and sample values ("class Person", "Main Street" in a test fixture).
-CODE_ENTITIES_KEPT = frozenset({"PERSON", "STREET_ADDRESS", "DATE_OF_BIRTH"})
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
