@@ -93,6 +93,8 @@ def test_name_lists_find_given_name_and_surname_pairs() -> None:
     assert {text[a:b] for a, b in listed_names(text, name_lists())} == {
         "Katarzyna Wojciechowska", "Oluwaseun Adebayo"}
     assert not list(listed_names("Grant Access, Return Policy, Born September 4", name_lists()))
+    text = "Please bring Nidia's booklet; Debian's policy and New York's office are unchanged."
+    assert [text[a:b] for a, b in listed_names(text, name_lists())] == ["Nidia"]
 
 
 def test_company_names_are_not_people(scrubber: Scrubber) -> None:

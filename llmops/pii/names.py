@@ -229,9 +229,18 @@ _CANDIDATE = regex.compile(  # words one space apart: two spaces or a tab separa
 )
 
 
+# A lone given name with a possessive ("bring Mary's booklet"): people own things, terms rarely do.
+_POSSESSIVE_NAME = regex.compile(rf"(?<![\p{{L}}\d'’\-])({_TITLE_WORD})(?=['’]s\b)")
+
+
 def listed_names(text: str, lists: NameLists) -> Iterator[tuple[int, int]]:
     """Spans of "Given Surname" (or "Surname Given") runs of capitalised words, found in the name
-    lists: the names a small NER model misses because it never saw them ("Ermutlu Durdu")."""
+    lists: the names a small NER model misses because it never saw them ("Ermutlu Durdu"); and a
+    listed given name that is not also a word or a place, before a possessive."""
+    for match in _POSSESSIVE_NAME.finditer(text):
+        word = match.group(1)
+        if word in lists.given and word not in lists.ambiguous and word not in lists.places and word not in NOT_NAMES:
+            yield match.span(1)
     for match in _CANDIDATE.finditer(text):
         words = [(m.start(), m.end()) for m in regex.finditer(r"\S+", match.group())]
         i = 0
