@@ -87,8 +87,9 @@ _PERSON = {
     "consignor", "shipper", "renter", "hirer", "lessee", "borrower", "debtor", "creditor", "heir",
 }
 # Words too common to type a longer label ("Note from Victoria", "Home page"): only alone.
-_ALONE_ONLY = {"t", "m", "p", "f", "fn", "cn", "sn", "ad", "nom", "né", "née", "from", "to", "cc", "attn", "who", "line", "home", "present", "absent", "minutes", "host",
-               "signed", "given", "child", "partner", "member", "person", "lead", "name", "names"}
+_ALONE_ONLY = {"t", "m", "p", "f", "fn", "cn", "sn", "ad", "nom", "né", "née", "from", "to", "cc", "attn", "who",
+               "line", "home", "present", "absent", "minutes", "host", "signed", "child", "partner", "member",
+               "person", "lead"}
 _LABEL_TYPES = (("DATE_OF_BIRTH", _BIRTH), ("PHONE_NUMBER", _PHONE), ("STREET_ADDRESS", _ADDRESS),
                 ("PERSON", _PERSON))
 FIELD_ENTITIES = tuple(entity for entity, _ in _LABEL_TYPES)
@@ -102,7 +103,7 @@ def field_entity(label: str) -> str | None:
         return None
     terms = set(words) | {" ".join(pair) for pair in zip(words, words[1:])} | {"".join(words)}
     if len(words) > 1:
-        terms -= _ALONE_ONLY - {"given", "name", "names"}
+        terms -= _ALONE_ONLY
     if "e mail" in terms:
         terms.add("e-mail")
     for entity, vocabulary in _LABEL_TYPES:

@@ -400,16 +400,20 @@ _GUESS_IN_CODE = {"PERSON": {PERSON_NER_NAME}, "STREET_ADDRESS": {"StreetAddress
                   "DATE_OF_BIRTH": {"DateOfBirthRecognizer"}}
 
 
+def _recognizer(result: RecognizerResult) -> str | None:
+    """The recognizer that found a result (None for the repeats this module adds)."""
+    return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
+
+
 def _code_guess(result: RecognizerResult) -> bool:
-    recognizer = (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
-    return recognizer in _GUESS_IN_CODE.get(result.entity_type, ())
+    return _recognizer(result) in _GUESS_IN_CODE.get(result.entity_type, ())
 
 
 def _weak_guess(text: str, result: RecognizerResult) -> bool:
     """A one-word spaCy PERSON: the model's most frequent misfire, too weak to spread from."""
     return (
         len(text[result.start : result.end].split()) == 1
-        and (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY) == PERSON_NER_NAME
+        and _recognizer(result) == PERSON_NER_NAME
     )
 
 
@@ -421,7 +425,7 @@ def _term_guess(text: str, result: RecognizerResult, vocabulary: CorpusVocabular
     """A spaCy PERSON made only of corpus terms ("Debian", "File Format"), or one in a heading line:
     the NER reading a manual's vocabulary. A name in a heading that is found elsewhere by stronger
     evidence is still replaced there, through the repeats."""
-    if (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY) != PERSON_NER_NAME:
+    if _recognizer(result) != PERSON_NER_NAME:
         return False
     line_start = text.rfind("\n", 0, result.start) + 1
     if _HEADING_LINE.match(text, line_start):
