@@ -6,7 +6,7 @@ import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
 
 from llmops.monitor.drift import REFERENCE_FILE, DriftSettings, compare, load_profile, plot_png, png_markdown
-from llmops.retrieval.index import Embedder
+from llmops.retrieval.embedder import Embedder
 from orchestration.config import DriftConfig, to_settings
 from orchestration.resources import MlflowResource, PathsResource
 

@@ -5,7 +5,9 @@ from dataclasses import replace
 import pandas as pd
 from dagster import AssetExecutionContext, Output, asset
 
-from llmops.retrieval.index import Embedder, IndexSettings, build_index
+from llmops.retrieval.embedder import Embedder
+
+from llmops.retrieval.index import IndexSettings, build_index
 from orchestration.config import IndexConfig, to_settings
 from orchestration.resources import LanceDBResource
 from orchestration.k8s import k8s_op_tags

@@ -30,7 +30,8 @@ from llmops import settings as _settings  # noqa: E402,F401  (offline switches b
 from llmops.ingest.raw_documents import read_documents  # noqa: E402
 from llmops.sample.corpus import generate_corpus  # noqa: E402
 from llmops.retrieval.chunking import embedding_text  # noqa: E402
-from llmops.retrieval.index import Embedder, IndexSettings, build_chunks  # noqa: E402
+from llmops.retrieval.embedder import Embedder  # noqa: E402
+from llmops.retrieval.index import IndexSettings, build_chunks  # noqa: E402
 
 CACHE = REPO / ".llmops" / "bench" / "retrieval"
 SHARD = 5_000
@@ -127,7 +128,9 @@ def main() -> int:
     queries = queries[~queries["text"].isin(indexed)].iloc[: args.queries].reset_index(drop=True)
     query_vectors = cached_vectors(queries, embedder, "queries")
 
-    from llmops.retrieval.index import Retriever, SearchSettings, build_index
+    from llmops.retrieval.index import build_index
+
+    from llmops.retrieval.search import Retriever, SearchSettings
 
     settings = IndexSettings(chunk_chars=CHUNKING.chunk_chars, overlap_chars=CHUNKING.overlap_chars, ann_min_rows=0)
     documents = corpus.drop(columns="doc_id").rename(columns={"chunk_id": "doc_id"})  # one document per chunk

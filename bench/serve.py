@@ -71,7 +71,8 @@ def setup(home: Path) -> str:
     from llmops.ingest.raw_documents import read_documents
     from llmops.settings import Settings
     from llmops.registry.tracking import configure_mlflow
-    from llmops.retrieval.index import Embedder, build_index
+    from llmops.retrieval.embedder import Embedder
+    from llmops.retrieval.index import build_index
     from llmops.registry.models import CHAMPION, ModelRegistry
 
     settings = Settings.from_env()
@@ -193,7 +194,8 @@ def bench_naive(clients: int, per_client: int, max_tokens: int, precision: str) 
     from llmops.serving.answerer import Answerer
     from llmops.settings import Settings
     from llmops.registry.models import ModelRegistry
-    from llmops.retrieval.index import Embedder, Retriever
+    from llmops.retrieval.embedder import Embedder
+    from llmops.retrieval.search import Retriever
 
     settings = Settings.from_env()
     mlflow.set_tracking_uri(settings.mlflow_tracking_uri)

@@ -30,7 +30,9 @@ from llmops.serving.answerer import Answerer, ScrubbedStream
 from llmops.serving.app import create_app
 from llmops.serving.state import ServerConfig
 from llmops.settings import Settings
-from llmops.retrieval.index import Embedder, Retriever, build_index
+from llmops.retrieval.embedder import Embedder
+from llmops.retrieval.index import build_index
+from llmops.retrieval.search import Retriever
 from llmops.pii.config import pipeline_config
 
 QUESTION = "Hi, I am Priya Raman (priya.raman@example.com). How do I reset the Aura thermostat after error E14?"

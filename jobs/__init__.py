@@ -17,14 +17,17 @@ full_pipeline = define_asset_job(
     # each extra process pays ~13 s re-importing torch/transformers. Scale-out executors are
     # a deployment choice (see infra/).
     executor_def=in_process_executor,
-    description="Raw documents → scrubbed corpus → SFT dataset (+ feedback) → LoRA adapter → evaluation → vector index → promoted model.",
+    description="Raw documents → scrubbed corpus → SFT dataset (+ feedback) → LoRA adapter → evaluation → vector index "
+                "→ retrieval evaluation → live index → promoted model.",
 )
 
 ingest_new_data = define_asset_job(
     "ingest_new_data",
-    selection=AssetSelection.assets("raw_documents", "scrubbed_corpus", "vector_index", "drift_report"),
+    selection=AssetSelection.assets("raw_documents", "scrubbed_corpus", "vector_index", "retrieval_evaluation", "live_index",
+                                    "drift_report"),
     executor_def=in_process_executor,
-    description="New raw files: re-ingest and scrub, refresh the retrieval index, measure drift against the champion's data.",
+    description="New raw files: re-ingest and scrub, refresh the retrieval index (live once its evaluation passes), "
+                "measure drift against the champion's data.",
 )
 
 evaluate_champion = define_asset_job(

@@ -12,6 +12,8 @@ from pathlib import Path
 from llmops.ops.api_keys import ROLES
 from llmops.ops.audit_log import DEFAULT_RETENTION_DAYS
 from llmops.ops.responses import DEFAULT_CAPACITY, DEFAULT_WINDOW_HOURS
+from llmops.retrieval.rerank import RERANKER_ENV, configured_reranker
+from llmops.retrieval.search import MODES, SearchSettings
 from llmops.train.base_model import PRECISIONS
 from llmops.settings import Settings
 
@@ -88,7 +90,8 @@ def _serve(args: argparse.Namespace) -> int:
               "create one with `llmops keys create --role reader`", file=sys.stderr)
     scrubber = Scrubber(pipeline_config(Path(args.allow_list) if args.allow_list else None))
     served = load_served_models(args.model_name or settings.model_name, settings.mlflow_tracking_uri, settings.lancedb_uri,
-                                args.table, scrubber, args.canary_share, args.backend, args.precision)
+                                args.table, scrubber, args.canary_share, args.backend, args.precision,
+                                SearchSettings(mode=args.search_mode), configured_reranker(args.reranker))
     config = ServerConfig(
         keys=keys, audit=AuditLog(_audit_path(args, settings), args.audit_retention_days),
         feedback=FeedbackStore(settings.feedback_path), poll_interval_s=args.poll_interval if args.poll_interval != 0 else None,
@@ -182,6 +185,28 @@ def _rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _index_summary(settings: Settings) -> None:
+    """The live index version and what the latest retrieval evaluation measured and decided."""
+    import lancedb
+    import mlflow
+
+    from llmops.retrieval.live import live_version
+
+    db = lancedb.connect(settings.lancedb_uri)
+    if "corpus_chunks" not in db.list_tables().tables:
+        return
+    table = db.open_table("corpus_chunks")
+    print(f"\nRetrieval index ({settings.lancedb_uri}): corpus_chunks v{table.version}, live v{live_version(table)}")
+    mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
+    runs = mlflow.search_runs(search_all_experiments=True, filter_string="tags.kind = 'retrieval_evaluation'",
+                              order_by=["attributes.start_time DESC"], max_results=1)
+    if len(runs):
+        run, mode = runs.iloc[0], SearchSettings().mode
+        figures = ", ".join(f"{name} {run.get(f'metrics.candidate_{mode}_{key}', float('nan')):.3f}"
+                            for name, key in (("hit@1", "hit_at_1"), ("hit@5", "hit_at_5"), ("MRR", "mrr")))
+        print(f"  last evaluation ({run['params.questions']} questions, {mode}): {figures}; {run['tags.reason']}")
+
+
 def _summary(args: argparse.Namespace) -> int:
     """Where to look after a pipeline run: registry state, UIs and how to call the served model."""
     from llmops.registry.models import ALIASES
@@ -198,6 +223,7 @@ def _summary(args: argparse.Namespace) -> int:
         marks = ", ".join(aliases.get(version.version, []))
         print(f"  v{version.version} {version.tags.get('promotion_decision', '?'):9} "
               f"{('[' + marks + '] ') if marks else ''}{version.tags.get('promotion_reason', '')}")
+    _index_summary(settings)
     print(f"""
 Where to look:
   Dagster UI (runs, assets, checks):  make dev       -> http://127.0.0.1:3000
@@ -261,6 +287,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--model-name", help="registered model name (default $LLMOPS_MODEL_NAME)")
     serve.add_argument("--table", default="corpus_chunks", help="LanceDB table to retrieve from")
+    serve.add_argument("--search-mode", choices=MODES, default=SearchSettings().mode,
+                       help="hybrid (full text + vectors, fused), vector or fulltext")
+    serve.add_argument("--reranker", help=f"folder of a cross-encoder that reorders the hybrid candidates "
+                                          f"(default ${RERANKER_ENV}; none when unset)")
     serve.add_argument("--allow-list",
                        help="file of regexes never scrubbed from answers (brand and product names; "
                             "default $LLMOPS_ALLOW_LIST or the shipped llmops/pii/allow_list.txt)")

@@ -17,6 +17,8 @@ from llmops.evaluation.report import EvalSettings
 from llmops.train.lora_adapter import TrainSettings
 from llmops.registry.promotion import PromotionPolicy
 from llmops.train.sft_dataset import SFTSettings
+from llmops.ingest.files import QUESTIONS_FILE
+from llmops.retrieval.evaluation import METRICS, IndexGate
 from llmops.retrieval.index import IndexSettings
 
 _TRAIN, _SFT, _EVAL, _INDEX, _PROMO = TrainSettings(), SFTSettings(), EvalSettings(), IndexSettings(), PromotionPolicy()
@@ -136,3 +138,15 @@ class ChampionEvaluationConfig(EvalConfig):
     feedback_window_hours: float = Field(_REGRESSION.feedback_window_hours, description="recent feedback window")
     min_feedback: int = Field(_REGRESSION.min_feedback, description="recent ratings needed to judge feedback")
     max_negative_rise: float = Field(_REGRESSION.max_negative_rise, description="allowed rise of the negative share")
+
+
+_GATE = IndexGate()
+
+
+class RetrievalEvaluationConfig(Config):
+    questions_file: str | None = Field(None, description=f"question set (default: {QUESTIONS_FILE} at the top of "
+                                       "the raw folder); see docs/retrieval.md for its format")
+    metric: str = Field(_GATE.metric, description="figure the gate compares: " + " | ".join(METRICS))
+    max_drop: float = Field(_GATE.max_drop, description="how much lower than the live index's the new index's "
+                            "figure may be (absolute) and still go live")
+    min_questions: int = Field(_GATE.min_questions, description="fewer answerable questions: the index goes live unguarded")

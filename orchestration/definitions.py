@@ -14,6 +14,7 @@ from assets.lora_adapter import lora_adapter
 from assets.model_export import model_export
 from assets.promoted_model import promoted_model
 from assets.raw_documents import raw_documents
+from assets.retrieval_evaluation import live_index, retrieval_evaluation
 from assets.scrubbed_corpus import scrubbed_corpus, scrubbed_corpus_quality
 from assets.sft_dataset import sft_dataset
 from assets.vector_index import vector_index
@@ -46,7 +47,7 @@ def build_definitions(resources: dict, automation: AutomationSettings | None = N
     schedules, sensors = build_automation(automation or AutomationSettings.from_env())
     return Definitions(
         assets=[raw_documents, scrubbed_corpus, feedback, sft_dataset, lora_adapter, evaluation_report, vector_index,
-                promoted_model, drift_report, champion_evaluation, model_export],
+                retrieval_evaluation, live_index, promoted_model, drift_report, champion_evaluation, model_export],
         asset_checks=[scrubbed_corpus_quality],
         jobs=[full_pipeline, ingest_new_data, evaluate_champion, promote_model_version, rollback_champion, export_model],
         schedules=schedules,

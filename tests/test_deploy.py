@@ -242,7 +242,8 @@ def test_a_backup_restored_into_another_home_serves_its_champion_from_there(
 
     from llmops.registry.models import CHAMPION, ModelRegistry
     from llmops.registry.tracking import configure_mlflow
-    from llmops.retrieval.index import Embedder, build_index
+    from llmops.retrieval.embedder import Embedder
+    from llmops.retrieval.index import build_index
     from llmops.serving.models import load_served_models
     from llmops.settings import Settings
     from llmops.train.base_model import load_base_model

@@ -239,7 +239,8 @@ def _snapshot() -> dict:
     import mlflow
     from dagster import AssetKey
 
-    from llmops.retrieval.index import Embedder, Retriever
+    from llmops.retrieval.embedder import Embedder
+    from llmops.retrieval.search import Retriever
     from llmops.registry.models import CHAMPION, ModelRegistry
 
     uri = os.environ["MLFLOW_TRACKING_URI"]

@@ -33,7 +33,9 @@ from llmops.serving.answerer import Answerer
 from llmops.serving.app import create_app
 from llmops.train.sft_dataset import SFTSettings, build_examples, load_split, save_dataset
 from llmops.registry.tracking import client, configure_mlflow
-from llmops.retrieval.index import Embedder, Retriever, build_index
+from llmops.retrieval.embedder import Embedder
+from llmops.retrieval.index import build_index
+from llmops.retrieval.search import Retriever
 
 FACTS = [
     ("How do I reset the Aura thermostat?", "Hold the dial for 12 seconds until the ring flashes amber."),

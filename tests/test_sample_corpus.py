@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from llmops.ingest.files import QUESTIONS_FILE
 from llmops.ingest.raw_documents import IngestResult, normalize_text, read_documents
 from llmops.sample.catalog import FACTS, CorpusManifest, load_manifest, write_manifest
 from llmops.sample.corpus import generate_corpus
@@ -33,7 +34,7 @@ OFFICE_SUFFIXES = (".docx", ".xlsx", ".pptx", ".pdf", ".eml")
 def count_docs(root: Path) -> dict[str, int]:
     """Count documents per top-level folder by the ingestion rule, validating structure."""
     counts: dict[str, int] = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p != root / QUESTIONS_FILE):
         top = path.relative_to(root).parts[0]
         suffix = path.suffix
         if suffix == ".jsonl":
@@ -124,7 +125,7 @@ def test_counts_are_exact(tmp_path: Path, n: int) -> None:
     assert manifest.n_docs == n
     assert sum(manifest.doc_counts.values()) == n
     on_disk = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert manifest.files == on_disk
+    assert sorted(manifest.files + [QUESTIONS_FILE]) == on_disk  # the question set is not a document
     office = [f for f in on_disk if f.endswith(OFFICE_SUFFIXES)]
     assert len(office) == (5 if n >= OFFICE_MIN_DOCS else 0)
 

@@ -45,7 +45,8 @@ from llmops.serving.schemas import Limits
 from llmops.serving.state import ServerConfig
 from llmops.train.sft_dataset import SFTSettings, build_examples, save_dataset
 from llmops.registry.tracking import configure_mlflow
-from llmops.retrieval.index import Embedder, build_index
+from llmops.retrieval.embedder import Embedder
+from llmops.retrieval.index import build_index
 from llmops.pii.config import pipeline_config
 from tests.conftest import REPO
 

@@ -13,8 +13,9 @@ from llmops.ingest.blocks import Block, render
 from llmops.ingest.raw_documents import read_documents
 from llmops.sample.corpus import generate_corpus
 from llmops.retrieval.chunking import Chunk, chunk_document, embedding_text, split_text
-from llmops.retrieval.index import (Embedder, Hit, IndexSettings, Retriever, SearchSettings, build_chunks, build_index,
-                                    table_schema)
+from llmops.retrieval.embedder import Embedder
+from llmops.retrieval.index import IndexSettings, build_chunks, build_index, table_schema
+from llmops.retrieval.search import Hit, Retriever, SearchSettings
 
 FACTS = {
     "err14": ("faq", "Error E14", "Error E14 means the temperature sensor is disconnected; reseat the sensor cable."),
@@ -26,7 +27,7 @@ FACTS = {
     "travel": ("policy", "Travel policy", "Book train travel for trips under 600 km; flights need manager approval."),
     "battery": ("manual", "Battery B10", "The Battery B10 is covered for 10 years or 6,000 cycles."),
 }
-IMMEDIATE = SearchSettings(read_consistency=timedelta(0))  # see other writers' commits at once
+IMMEDIATE = SearchSettings(mode="vector", read_consistency=timedelta(0))  # cosine scores; other writers seen at once
 
 
 class CountingEmbedder(Embedder):

@@ -8,7 +8,8 @@ inside the root it was given:
   never opened (opening a FIFO blocks until something writes to it);
 - a symbolic link is not followed, unless ``follow_symlinks`` is set, and then only to a regular
   file whose resolved path stays inside the root; a linked folder is never descended into;
-- names starting with "." are not part of the corpus.
+- names starting with "." are not part of the corpus, nor is ``questions.jsonl`` at the top of the
+  raw folder: it is the retrieval evaluation's question set (`llmops.retrieval.evaluation`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 # O_NONBLOCK: a FIFO swapped in after the walk opens at once instead of blocking (then fstat rejects it).
+QUESTIONS_FILE = "questions.jsonl"
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
@@ -100,7 +102,9 @@ def walk(root: Path, follow_symlinks: bool = False) -> Iterator[RawFile | Skippe
         for name in (*dirnames, *filenames):
             path = Path(folder, name)
             rel = path.relative_to(root)
-            if not name.startswith(".") and (item := _classify(path, rel.as_posix(), inside, follow_symlinks)):
+            if name.startswith(".") or rel.as_posix() == QUESTIONS_FILE:
+                continue
+            if item := _classify(path, rel.as_posix(), inside, follow_symlinks):
                 found.append((rel.parts, item))
     for error in unreadable:
         rel = Path(error.filename).relative_to(root)

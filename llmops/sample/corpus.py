@@ -34,6 +34,7 @@ import re
 from pathlib import Path
 from typing import Sequence
 
+from llmops.ingest.files import QUESTIONS_FILE
 from llmops.sample.catalog import FACTS, CorpusManifest
 from llmops.sample.chats import chat
 from llmops.sample.context import Context
@@ -239,6 +240,16 @@ def _write_office(ctx: Context, w: _Writer) -> None:
         w.binary(doc.kind, doc.name, doc.build(ctx), doc.n_docs)
 
 
+def write_questions(path: Path) -> Path:
+    """The retrieval evaluation's questions: every company fact, asked in each of its wordings, is
+    answered by a passage that states the fact's canonical answer."""
+    lines = [json.dumps({"id": f"{fact.key}-{n}", "question": question, "answers": [{"evidence": fact.answer}]},
+                        ensure_ascii=False)
+             for fact in FACTS for n, question in enumerate((fact.question, *fact.variants))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
+    return path
+
+
 def generate_corpus(out_dir: Path, n_docs: int = 180, seed: int = 7) -> CorpusManifest:
     """Write a seeded Lumora Systems corpus of exactly ``n_docs`` documents into ``out_dir``.
 
@@ -247,7 +258,7 @@ def generate_corpus(out_dir: Path, n_docs: int = 180, seed: int = 7) -> CorpusMa
     overflow .jsonl), ``chats/`` (.txt, overflow .jsonl). From ``OFFICE_MIN_DOCS``
     documents on, six of them are office files instead (.xlsx in ``faq/``, .eml
     with an attachment in ``tickets/``, .pptx and .pdf in ``manuals/``, .docx in
-    ``policies/``). Files from an earlier run are replaced; unrelated files are
+    ``policies/``), and ``questions.jsonl`` for the retrieval evaluation. Files from an earlier run are replaced; unrelated files are
     left alone. The manifest is returned,
     never written into ``out_dir`` (that folder is ingested as raw data); use
     :func:`write_manifest` to store it elsewhere.
@@ -271,6 +282,7 @@ def generate_corpus(out_dir: Path, n_docs: int = 180, seed: int = 7) -> CorpusMa
     _write_chats(ctx, writer, counts["chat"])
     if with_office:
         _write_office(ctx, writer)
+    write_questions(out_dir / QUESTIONS_FILE)
     return CorpusManifest(
         n_docs=n_docs,
         files=sorted(writer.files),

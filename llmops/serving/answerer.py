@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from llmops.pii.scrubber import Scrubber, ScrubResult
-from llmops.retrieval.index import Hit, Retriever
+from llmops.retrieval.search import Hit, Retriever
 from llmops.train.chat_model import GREEDY, Completion, Messages, Sampling, StreamChunk
 
 CONTEXT_INSTRUCTION = (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from llmops.monitor.feedback import served_model_id
 from llmops.pii.scrubber import Scrubber
 from llmops.registry.models import CHALLENGER, CHAMPION, ModelRegistry
-from llmops.retrieval.index import Retriever
+from llmops.retrieval.search import Reranker, Retriever, SearchSettings
 from llmops.serving.answerer import Answerer
 
 log = logging.getLogger(__name__)
@@ -132,9 +132,11 @@ def load_champion_answerer(
 
 
 def load_served_models(model_name: str, tracking_uri: str, lancedb_uri: str, table: str, scrubber: Scrubber | None = None,
-                       canary_share: float = 0.0, backend: str | None = None, precision: str = "fp32") -> ServedModels:
-    """The champion (and, with a canary share, the challenger) ready to serve and to follow the registry."""
-    from llmops.retrieval.index import Embedder
+                       canary_share: float = 0.0, backend: str | None = None, precision: str = "fp32",
+                       search: SearchSettings = SearchSettings(), reranker: Reranker | None = None) -> ServedModels:
+    """The champion (and, with a canary share, the challenger) ready to serve and to follow the
+    registry; retrieval reads the live index version and searches it as ``search`` says."""
+    from llmops.retrieval.embedder import Embedder
     from llmops.train.base_model import use_bf16
 
     use_bf16(precision)  # a misspelt precision fails here, before anything loads
@@ -142,7 +144,7 @@ def load_served_models(model_name: str, tracking_uri: str, lancedb_uri: str, tab
     version = loader.version(CHAMPION)
     if version is None:
         raise LookupError(f"model {model_name!r} has no {CHAMPION!r} alias in {tracking_uri}; run the pipeline first")
-    loader.retriever = Retriever(lancedb_uri, Embedder(runtime="onnx"), table)  # queries off the GIL
+    loader.retriever = Retriever(lancedb_uri, Embedder(runtime="onnx"), table, search, reranker=reranker)  # queries off the GIL
     served = ServedModels(loader.load(version), loader, canary_share)
     if canary_share > 0:
         served.refresh()

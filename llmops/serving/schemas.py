@@ -10,7 +10,7 @@ from typing import Annotated, Literal, Self
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from llmops.retrieval.index import Hit
+from llmops.retrieval.search import Hit
 from llmops.train.chat_model import Sampling
 
 MAX_CONTENT_CHARS = 20_000
@@ -81,7 +81,8 @@ class Source(BaseModel):
     location: str = Field(description="where in the file: 'page 12', 'slide 3', 'sheet Budget'; '' when it has none")
     headings: str = Field(description="the heading path above the chunk, top level first, joined by ' > '; '' when none")
     citation: str = Field(description="source, location and headings for display: 'manuals/guide.pdf, page 176 — Install > Network'")
-    score: float = Field(description="cosine similarity to the question")
+    score: float = Field(description="ranking score of the search mode, higher is better: fused reciprocal-rank score "
+                         "(hybrid, the default), cosine similarity (vector), BM25 (fulltext) or the reranker's score")
 
     @classmethod
     def of(cls, hit: Hit) -> Self:

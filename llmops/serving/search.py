@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 
 from llmops.ops.api_keys import ApiKey
-from llmops.retrieval.index import EMPTY_QUERY, Hit
+from llmops.retrieval.search import EMPTY_QUERY, Hit
 from llmops.serving.answerer import Answerer
 from llmops.serving.auth import authorize
 from llmops.serving.batching import MicroBatcher
