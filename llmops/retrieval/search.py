@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,8 @@ FILTER_COLUMNS = ("doc_id", "source", "doc_type", "title", "format", "metadata",
 _MAX_FILTER_CHARS = 2_000
 EMPTY_QUERY = "query must not be empty"
 _COLUMNS = ["chunk_id", "doc_id", "source", "title", "text", "doc_type", "location", "headings"]
+# Full-text queries of a batch run side by side: Lance's native search releases the GIL.
+_FULL_TEXT = ThreadPoolExecutor(8, thread_name_prefix="fulltext")
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class SearchSettings:
     """
 
     mode: str = "hybrid"
-    candidates: int = 30
+    candidates: int = 20
     rrf_k: int = 10
     vector_weight: float = 1.0
     text_weight: float = 0.35
@@ -161,7 +164,8 @@ class Retriever:
         return self.search_many([query], k, where)[0]
 
     def search_many(self, queries: Sequence[str], k: int = 4, where: str | None = None) -> list[list[Hit]]:
-        """``search`` for several queries: one embedding pass and one vector query for all of them."""
+        """``search`` for several queries: one embedding pass and one vector query for all of them,
+        while their full-text queries run side by side on the full-text threads (native code, no GIL)."""
         if not all(query.strip() for query in queries):
             raise ValueError(EMPTY_QUERY)
         if k < 1:
@@ -169,20 +173,24 @@ class Retriever:
         mode, table = self.settings.mode, self.current()
         wanted = max(k, self.settings.rerank_candidates) if self.reranker else k
         pool = max(wanted, self.settings.candidates) if mode == "hybrid" else wanted
-        vector_lists = (self._vector_rows(table, self.embedder.encode(list(queries)), pool, where)
-                        if mode != "fulltext" else None)
-        text_lists = [self._text_rows(table, query, pool, where) for query in queries] if mode != "vector" else None
+        text_jobs = [_FULL_TEXT.submit(self._text_ids, table, query, pool, where) for query in queries] \
+            if mode != "vector" else []
+        try:
+            vector_lists = (self._vector_rows(table, self.embedder.encode(list(queries)), pool, where)
+                            if mode != "fulltext" else [[] for _ in queries])
+        finally:
+            text_lists = [job.result() for job in text_jobs] or [[] for _ in queries]
         found = []
-        for i, query in enumerate(queries):
-            if mode == "vector":
-                hits = vector_lists[i]
-            elif mode == "fulltext":
-                hits = text_lists[i]
+        for vectors, texts in zip(vector_lists, text_lists):
+            if mode == "hybrid":
+                found.append(fuse([(vectors, self.settings.vector_weight), (texts, self.settings.text_weight)],
+                                  self.settings.rrf_k)[:wanted])
             else:
-                hits = fuse([(vector_lists[i], self.settings.vector_weight), (text_lists[i], self.settings.text_weight)],
-                            self.settings.rrf_k)
-            found.append(self._reranked(query, hits[:wanted])[:k] if self.reranker else hits[:k])
-        return found
+                found.append((vectors or texts)[:wanted])
+        found = self._filled(table, found)
+        if self.reranker:
+            return [self._reranked(query, hits)[:k] for query, hits in zip(queries, found)]
+        return [hits[:k] for hits in found]
 
     def search_vector(self, vector: np.ndarray, k: int = 4, where: str | None = None, exact: bool = False) -> list[Hit]:
         """Search by embedding; ``exact`` bypasses the ANN index (brute force, for recall checks)."""
@@ -209,14 +217,27 @@ class Retriever:
             found[r.get("query_index", 0)].append(_hit(r, 1.0 - float(r["_distance"])))
         return found
 
-    def _text_rows(self, table, query: str, k: int, where: str | None) -> list[Hit]:
+    def _text_ids(self, table, query: str, k: int, where: str | None) -> list[Hit]:
+        """The full-text list: chunk ids and BM25 scores only (rows are read for the winners, `_filled`)."""
         from lancedb.query import MultiMatchQuery
 
         boosts = {"text": 1.0, "headings": self.settings.heading_boost, "title": self.settings.title_boost}
         columns = [c for c in FULL_TEXT_COLUMNS if boosts[c] > 0]
         match = MultiMatchQuery(query, columns, boosts=[boosts[c] for c in columns])
-        rows = _run(table.search(match, query_type="fts").limit(k).select([*_COLUMNS, "_score"]), where)
-        return [_hit(r, float(r["_score"])) for r in sorted(rows, key=lambda row: -row["_score"])]
+        rows = _run(table.search(match, query_type="fts").limit(k).select(["chunk_id", "_score"]), where)
+        return [Hit(r["chunk_id"], "", "", "", "", float(r["_score"]))
+                for r in sorted(rows, key=lambda row: -row["_score"])]
+
+    def _filled(self, table, found: list[list[Hit]]) -> list[list[Hit]]:
+        """The results with the rows of full-text-only hits read, in one query for the whole batch."""
+        missing = {h.chunk_id for hits in found for h in hits if not h.source and not h.doc_id}
+        if not missing:
+            return found
+        ids = ", ".join("'" + chunk.replace("'", "''") + "'" for chunk in sorted(missing))
+        rows = {r["chunk_id"]: r for r in table.search().where(f"chunk_id IN ({ids})").select(_COLUMNS)
+                .limit(len(missing)).to_list()}
+        return [[_hit(rows[h.chunk_id], h.score) if h.chunk_id in missing and h.chunk_id in rows else h for h in hits]
+                for hits in found]
 
     def _reranked(self, query: str, hits: list[Hit]) -> list[Hit]:
         if not hits:
