@@ -37,9 +37,11 @@ TARGET_GAIN, TARGET_HIT1, TARGET_HIT5 = 0.15, 0.85, 0.95
 
 
 def corpus(docs: Path, scrub: bool) -> pd.DataFrame:
-    """The documents as the chain's scrubbed corpus (cached by the files' names and sizes)."""
+    """The documents as the chain's scrubbed corpus (cached by the files' names and sizes and the
+    reader and scrubber code)."""
     files = sorted((str(p.relative_to(docs)), p.stat().st_size) for p in docs.rglob("*") if p.is_file())
-    key = hashlib.sha256(repr((files, scrub)).encode()).hexdigest()[:16]
+    code = [p.read_bytes() for package in ("ingest", "pii") for p in sorted((REPO / "llmops" / package).glob("*.py"))]
+    key = hashlib.sha256(repr((files, scrub, code)).encode()).hexdigest()[:16]
     path = CACHE / f"corpus-{key}.parquet"
     if path.exists():
         return pd.read_parquet(path)

@@ -129,3 +129,21 @@ def test_structured_files_are_streamed_not_loaded_whole(tmp_path: Path, name: st
         tracemalloc.stop()
     assert size > 7_000_000 and peak < 4 * SAMPLE_BYTES, f"peak {peak} bytes for a {size}-byte file"
     assert len(result.documents) == 1 and result.duplicates == 7_999 and result.quarantined == []
+
+
+def test_html_navigation_permalinks_and_generated_contents_are_not_text() -> None:
+    """What documentation generators repeat on every page (Sphinx and DocBook navigation, heading
+    permalinks, the table of contents) would match questions without answering them."""
+    from llmops.ingest.text import html_to_text
+
+    page = ('<?xml version="1.0"?><html><body><div class="navheader">Prev Chapter 2 Next</div>'
+            '<div role="navigation" class="related"><ul><li>index</li><li>next |</li></ul></div>'
+            '<div class="toc"><p>Table of Contents</p><dl><dt>2.1. Basics</dt><dt>2.2. Tools</dt></dl></div>'
+            '<h1>2. Package management<a class="headerlink" href="#pm">¶</a></h1><p>APT reads its sources.</p>'
+            '<h2>2.1. Basics</h2><p>Run apt update first.</p><div class="sphinxsidebar">Quick search</div>'
+            '<div class="navfooter">Prev Up Next</div></body></html>')
+    text, _ = html_to_text(page)
+    assert "# 2. Package management\n" in text and "## 2.1. Basics" in text and "Run apt update first." in text
+    assert not any(word in text for word in ("¶", "Prev", "next |", "Table of Contents", "2.2. Tools", "Quick search"))
+    contents_only = '<html><body><div class="toctree-wrapper"><ul><li>Introduction</li><li>Install</li></ul></div></body></html>'
+    assert "Install" in html_to_text(contents_only)[0]  # a page that is only contents keeps them

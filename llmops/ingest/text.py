@@ -7,6 +7,7 @@ document's ``file_encoding`` metadata.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
@@ -17,11 +18,24 @@ from llmops.ingest.readers import Extracted, IngestError, ReadContext
 
 def html_to_text(markup: str) -> tuple[str, str]:
     """Visible text of an HTML page, headings and code kept as markdown so sections stay recognizable."""
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
-    soup = BeautifulSoup(markup, "lxml")
+    with warnings.catch_warnings():  # XHTML (DocBook, Debian Reference) parses fine as HTML
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(markup, "lxml")
     for junk in soup(["script", "style", "nav", "header", "footer", "noscript", "form", "iframe"]):
         junk.decompose()
+    # Navigation that generators write as plain divs (Sphinx, DocBook: "Prev | Up | Next", the
+    # sidebar), and heading permalinks ("¶"): repeated on every page, they answer no question.
+    for junk in soup.select('[role="navigation"], div.related, div.sphinxsidebar, div.navheader, div.navfooter, '
+                            'a.headerlink, a.anchor'):
+        junk.decompose()
+    # A generated table of contents repeats the headings, and would match every question about them
+    # without answering any; it goes, unless it is all the page holds.
+    contents = soup.select("div.toc, div.toctree-wrapper, div.list-of-tables, div.list-of-figures, div.list-of-examples")
+    if sum(len(c.get_text(strip=True)) for c in contents) < 0.8 * len(soup.get_text(strip=True)):
+        for table in contents:
+            table.decompose()
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     if soup.title:
         soup.title.decompose()
