@@ -14,10 +14,11 @@ def promoted_model(
     config: PromotionConfig,
     mlflow_tracking: MlflowResource,
     evaluation_report: dict,
-    vector_index: dict,
+    live_index: dict,
 ) -> Output[dict]:
     """Registers the candidate; moves `champion` only when it beats the current champion (or the base
-    model, before the first promotion) on the primary metric. The reason is tagged on the version."""
+    model, before the first promotion) on the primary metric. The reason is tagged on the version,
+    with the index version serving reads beside it."""
     registry, policy = mlflow_tracking.registry(), to_settings(config, PromotionPolicy)
     decision = decide(evaluation_report["metrics"], policy)
     outcome = register_and_decide(
@@ -25,7 +26,7 @@ def promoted_model(
         evaluation_report["model_uri"],
         decision,
         tags={"dagster_run_id": context.run_id, "data_version": evaluation_report["data_version"],
-              "index_table": vector_index["table"], "index_version": str(vector_index["version"])},
+              "index_table": live_index["table"], "index_version": str(live_index["version"])},
     )
     promotion_run = log_promotion(outcome, policy, evaluation_report["run_id"])
     context.log.info(f"{'PROMOTED' if decision.promote else 'REJECTED'}: {decision.reason}")

@@ -198,7 +198,7 @@ def _index_summary(settings: Settings) -> None:
     table = db.open_table("corpus_chunks")
     print(f"\nRetrieval index ({settings.lancedb_uri}): corpus_chunks v{table.version}, live v{live_version(table)}")
     mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
-    runs = mlflow.search_runs(search_all_experiments=True, filter_string="tags.kind = 'retrieval_evaluation'",
+    runs = mlflow.search_runs(search_all_experiments=True, filter_string="tags.stage = 'retrieval_evaluation'",
                               order_by=["attributes.start_time DESC"], max_results=1)
     if len(runs):
         run, mode = runs.iloc[0], SearchSettings().mode

@@ -104,7 +104,8 @@ def test_new_data_sensor_launches_the_ingestion_run(tmp_path: Path, model_cache:
                                                                 "dagster/sensor_name": sensor.name})
         assert run.success
         materialized = {e.event_specific_data.materialization.asset_key for e in run.get_asset_materialization_events()}
-        assert materialized == {AssetKey(k) for k in ("raw_documents", "scrubbed_corpus", "vector_index", "drift_report")}
+        assert materialized == {AssetKey(k) for k in ("raw_documents", "scrubbed_corpus", "vector_index", "retrieval_evaluation",
+                                                      "live_index", "drift_report")}
         stored = instance.get_run_by_id(run.run_id)
         assert stored.job_name == "ingest_new_data" and stored.tags[TRIGGER_TAG] == "new_data"
         assert stored.tags["dagster/run_key"] == request.run_key and "4 new or changed file(s)" in stored.tags[REASON_TAG]

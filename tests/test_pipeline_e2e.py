@@ -22,7 +22,8 @@ from orchestration.definitions import build_definitions
 from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource, ScrubberResource
 from tests.conftest import REPO, SAMPLE_DIR
 
-ASSETS = ["raw_documents", "scrubbed_corpus", "feedback", "sft_dataset", "lora_adapter", "evaluation_report", "vector_index", "promoted_model"]
+ASSETS = ["raw_documents", "scrubbed_corpus", "feedback", "sft_dataset", "lora_adapter", "evaluation_report", "vector_index",
+          "retrieval_evaluation", "live_index", "promoted_model"]
 
 
 def _resources(root: Path, model_cache: Path) -> dict:
@@ -79,6 +80,10 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
         raw_meta = instance.get_latest_materialization_event(AssetKey("raw_documents")).asset_materialization.metadata
         assert raw_meta["quarantined"].value >= 3 and raw_meta["documents"].value >= 150
 
+        retrieval = result.output_for_node("retrieval_evaluation")  # the sample's questions, the first index goes live
+        assert retrieval["go_live"] and retrieval["questions"] >= 50 and retrieval["metrics"]["hybrid"]["hit@5"] >= 0.8
+        assert result.output_for_node("live_index")["version"] == retrieval["candidate_version"]
+
         outcome = result.output_for_node("promoted_model")
         assert outcome["promote"] and outcome["champion"] == outcome["version"] == 1
         assert set(result.output_for_node("evaluation_report")["metrics"]) == {"base", "candidate"}
@@ -100,10 +105,10 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
         client = MlflowClient(tracking_uri=f"sqlite:///{tmp_path}/mlflow.db")
         runs = client.search_runs([client.get_experiment_by_name("e2e").experiment_id])
         stages = sorted(run.data.tags.get("stage") for run in runs)
-        assert stages == ["lora_adapter", "promoted_model", "promoted_model"]
+        assert stages == ["lora_adapter", "promoted_model", "promoted_model", "retrieval_evaluation"]
         training = next(run for run in runs if run.data.tags["stage"] == "lora_adapter")
         assert "eval_candidate_rouge_l" in training.data.metrics  # the evaluation is logged to the candidate's run
-        assert {run.data.tags.get("mlflow.parentRunId") for run in runs if run.info.run_id != training.info.run_id} \
+        assert {run.data.tags.get("mlflow.parentRunId") for run in runs if run.data.tags["stage"] == "promoted_model"} \
             == {training.info.run_id}
         assert all(run.info.artifact_uri.startswith((tmp_path / "artifacts").as_uri()) for run in runs)
         assert client.search_runs(["0"]) == []  # nothing in MLflow's Default experiment

@@ -207,7 +207,7 @@ def test_a_worse_index_is_held_back_and_serving_keeps_the_live_one(tmp_path) -> 
     again, live = run(800, 120)
     assert again["go_live"] and live["version"] == again["candidate_version"] > worse["candidate_version"]
     mlflow.set_tracking_uri(resources["mlflow_tracking"].tracking_uri)
-    runs = mlflow.search_runs(search_all_experiments=True, filter_string="tags.kind = 'retrieval_evaluation'")
+    runs = mlflow.search_runs(search_all_experiments=True, filter_string="tags.stage = 'retrieval_evaluation'")
     assert sorted(runs["tags.go_live"]) == ["false", "true", "true"]
     assert set(runs.columns) >= {"metrics.candidate_hybrid_hit_at_1", "metrics.live_vector_ndcg_at_10"}
 

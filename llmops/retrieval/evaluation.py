@@ -207,7 +207,7 @@ def log_to_mlflow(table: str, candidate_version: int, live_version: int | None, 
         mlflow.log_params({"table": table, "candidate_version": candidate_version, "live_version": live_version,
                            "questions": n_questions})
         mlflow.log_metrics({**flat("candidate", candidate), **flat("live", live or {})})
-        mlflow.set_tags({"kind": "retrieval_evaluation", "go_live": str(decision.go_live).lower(),
+        mlflow.set_tags({"stage": "retrieval_evaluation", "go_live": str(decision.go_live).lower(),
                          "reason": decision.reason})
         mlflow.log_dict({mode: result.ranks for mode, result in candidate.items()}, "retrieval/ranks.json")
     return run.info.run_id
