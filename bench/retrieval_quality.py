@@ -65,6 +65,7 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--chunk-chars", type=int, nargs="+", default=[800])
     parser.add_argument("--no-scrub", action="store_true", help="index the read text without scrubbing it")
+    parser.add_argument("--fts-tokenizer", default=IndexSettings().fts_tokenizer, help="LanceDB full-text tokenizer")
     args = parser.parse_args()
     if not args.docs.is_dir():
         sys.exit(f"{args.docs} is missing: run bench/fetch_retrieval_docs.sh {args.docs}")
@@ -77,7 +78,8 @@ def main() -> int:
         # one table per chunk size, kept: a rerun embeds only what changed (nothing, usually)
         uri = str(CACHE / f"index-{hashlib.sha256(docs['text'].str.cat().encode()).hexdigest()[:12]}-{size}")
         started = time.perf_counter()
-        built = build_index(docs, uri, embedder, IndexSettings(chunk_chars=size, overlap_chars=min(120, size // 4)))
+        built = build_index(docs, uri, embedder, IndexSettings(chunk_chars=size, overlap_chars=min(120, size // 4),
+                                                               fts_tokenizer=args.fts_tokenizer))
         print(f"\nchunk_chars {size}: {built['chunks']} chunks, indexed in {time.perf_counter() - started:.0f} s")
         results = evaluate(Retriever(uri, embedder), questions, MODES)
         print(f"{'mode':<16}" + "".join(f"{m:>9}" for m in next(iter(results.values())).metrics))

@@ -18,6 +18,7 @@ from datasets import load_from_disk
 from llmops.monitor.automation import (REASON_TAG, TRIGGER_TAG, AutomationSettings, FeedbackRates, assess_regression)
 from llmops.monitor.feedback import FeedbackRecord, FeedbackStore, served_model_id
 from llmops.registry.promotion import promote_version
+from llmops.ingest.files import QUESTIONS_FILE
 from llmops.sample.corpus import generate_corpus
 from orchestration.config import ChampionEvaluationConfig, EvalConfig, PromotionConfig, SFTDatasetConfig, TrainConfig
 from orchestration.definitions import build_definitions
@@ -50,9 +51,10 @@ def _definitions(resources: dict, webhook_url: str | None = None):
 
 
 def _drop(source: Path, raw: Path, prefix: str) -> None:
-    """Copy a batch into the raw folder, same sub-folders, prefixed names (no file is overwritten)."""
+    """Copy a batch of documents into the raw folder, same sub-folders, prefixed names (no file is
+    overwritten); a generated batch's question set is not a document and stays behind."""
     for path in source.rglob("*"):
-        if path.is_file():
+        if path.is_file() and path != source / QUESTIONS_FILE:
             target = raw / path.parent.relative_to(source) / f"{prefix}-{path.name}"
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
