@@ -111,6 +111,8 @@ class IndexConfig(Config):
     chunk_chars: int = _INDEX.chunk_chars
     overlap_chars: int = _INDEX.overlap_chars
     ann_min_rows: int = Field(_INDEX.ann_min_rows, description="build the ANN index once the table has this many chunks")
+    fts_tokenizer: str = Field(_INDEX.fts_tokenizer, description="full-text tokenizer: icu (Chinese and English "
+                               "words), simple (spaces and punctuation), ngram")
 
 
 class PromotionConfig(Config):

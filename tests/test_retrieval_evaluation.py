@@ -13,7 +13,7 @@ import pytest
 from llmops.retrieval.embedder import Embedder
 from llmops.retrieval.evaluation import (Answer, IndexGate, ModeResult, Question, answerable, answers, gate, load_questions,
                                          normalize, score)
-from llmops.retrieval.index import build_index
+from llmops.retrieval.index import IndexSettings, build_index
 from llmops.retrieval.live import go_live, live_version, retention
 from llmops.retrieval.search import Hit, Retriever, SearchSettings, fuse
 
@@ -127,6 +127,23 @@ def test_hybrid_finds_exact_terms_and_filters_apply_to_both_lists(embedder, tmp_
     with pytest.raises(ValueError, match="search mode must be one of hybrid, vector, fulltext"):
         SearchSettings(mode="bm25")
     assert retriever.search_many(["reset button", query], 2)[1][0].doc_id == "tls"
+
+
+def test_full_text_finds_chinese_words_and_follows_a_tokenizer_change(embedder, tmp_path) -> None:
+    """Chinese has no spaces: the ICU tokenizer finds its words, so full-text search works on Chinese
+    and mixed documents; an index built with another tokenizer is rebuilt with the configured one."""
+    docs = dict(DOCS, router=("路由器设置", "如何重置路由器的管理员密码：按住复位键十秒钟，指示灯变红后松开。"),
+                printer=("打印机", "打印机无法连接网络时，请先检查网线和交换机端口。"))
+    uri = str(tmp_path / "lance")
+    build_index(frame(docs), uri, embedder, IndexSettings(fts_tokenizer="simple"))
+    fulltext = Retriever(uri, embedder, settings=NOW).with_settings(mode="fulltext")
+    assert fulltext.search("重置密码", 3) == []  # "simple" sees one long word per sentence
+    build_index(frame(docs), uri, embedder)  # same documents, the default (ICU) tokenizer: only the index changes
+    details = {ix.columns[0]: ix.index_details["base_tokenizer"] for ix in lancedb.connect(uri).open_table("corpus_chunks")
+               .list_indices()}
+    assert details == {"text": "icu", "headings": "icu", "title": "icu"}
+    assert fulltext.search("重置密码", 1)[0].doc_id == "router" and fulltext.search("网线", 1)[0].doc_id == "printer"
+    assert fulltext.search("certificates", 1)[0].doc_id == "tls"  # English is still stemmed
 
 
 def test_serving_reads_the_live_version_and_follows_the_tag(embedder, tmp_path) -> None:

@@ -55,8 +55,9 @@ class IndexSettings:
     ann_partitions: int = 1
     hnsw_m: int = 20
     hnsw_ef_construction: int = 300
-    # Full-text index: LanceDB's tokenizer ("simple" splits on spaces and punctuation), stemming language.
-    fts_tokenizer: str = "simple"
+    # Full-text index: LanceDB tokenizer ("icu" finds word boundaries in Chinese as in English; "simple"
+    # splits on spaces and punctuation only) and stemming language.
+    fts_tokenizer: str = "icu"
     fts_language: str = "English"
     fts_stem: bool = True
 
