@@ -196,7 +196,9 @@ def _index_summary(settings: Settings) -> None:
     if "corpus_chunks" not in db.list_tables().tables:
         return
     table = db.open_table("corpus_chunks")
-    print(f"\nRetrieval index ({settings.lancedb_uri}): corpus_chunks v{table.version}, live v{live_version(table)}")
+    live = live_version(table)
+    print(f"\nRetrieval index ({settings.lancedb_uri}): corpus_chunks v{table.version}, "
+          + (f"serving v{live}" if live is not None else "no live version yet (serving reads the latest)"))
     mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
     runs = mlflow.search_runs(search_all_experiments=True, filter_string="tags.stage = 'retrieval_evaluation'",
                               order_by=["attributes.start_time DESC"], max_results=1)
