@@ -165,6 +165,18 @@ def test_serving_reads_the_live_version_and_follows_the_tag(embedder, tmp_path) 
     assert "reset pin" in served.search("factory reset", 1)[0].text and served.version == second["version"]
     assert live_version(table) == second["version"]
 
+    # a server started before any evaluation follows the latest version until a version goes live,
+    # and from then on only the live one, not what is built after it
+    uri = str(tmp_path / "fresh")
+    first = build_index(frame(DOCS), uri, embedder)
+    early = Retriever(uri, embedder, settings=NOW)
+    changed = build_index(frame(dict(DOCS, reset=("Factory reset", "Press the reset pin twice."))), uri, embedder)
+    assert "reset pin" in early.search("factory reset", 1)[0].text
+    go_live(lancedb.connect(uri).open_table("corpus_chunks"), changed["version"])
+    build_index(frame(dict(DOCS, reset=("Factory reset", "Unplug the hub for a minute."))), uri, embedder)  # held back
+    assert "reset pin" in early.search("factory reset", 1)[0].text and early.version == changed["version"]
+    assert first["version"] < changed["version"]
+
 
 def test_sample_questions_cover_the_sample_facts(tmp_path) -> None:
     from llmops.ingest.files import QUESTIONS_FILE, walk

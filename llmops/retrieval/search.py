@@ -132,6 +132,7 @@ class Retriever:
         if wanted is not None:
             table.checkout(wanted)
         self.version = int(table.version)
+        self._latest = wanted is None  # not checked out: the table object moves on with every update
         self._checked = time.monotonic()
         return table
 
@@ -141,12 +142,9 @@ class Retriever:
             return self.table
         with self._lock:
             if time.monotonic() - self._checked >= self.settings.read_consistency.total_seconds():
-                latest = self.db.open_table(self.name)
-                live = live_version(latest)
-                if live is None:  # not evaluated yet: follow the latest version
-                    self.table, self.version = latest, int(latest.version)
-                elif live != self.version:
-                    self.table = self._open(None)
+                live = live_version(self.db.open_table(self.name))
+                if live is not None and (self._latest or live != self.version):
+                    self.table = self._open(None)  # pinned to the live version from now on
                 self._checked = time.monotonic()
         return self.table
 
