@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from llmops.retrieval.embedder import Embedder
-from llmops.retrieval.evaluation import (Answer, IndexGate, ModeResult, Question, answerable, answers, gate, load_questions,
-                                         normalize, score)
+from llmops.retrieval.evaluation import (Answer, IndexGate, ModeResult, Question, answerable, answers, evaluate, gate,
+                                         load_questions, normalize, score)
 from llmops.retrieval.index import IndexSettings, build_index
 from llmops.retrieval.live import go_live, live_version, retention
 from llmops.retrieval.search import Hit, Retriever, SearchSettings, fuse
@@ -127,6 +127,9 @@ def test_hybrid_finds_exact_terms_and_filters_apply_to_both_lists(embedder, tmp_
     with pytest.raises(ValueError, match="search mode must be one of hybrid, vector, fulltext"):
         SearchSettings(mode="bm25")
     assert retriever.search_many(["reset button", query], 2)[1][0].doc_id == "tls"
+    assert retriever.search_many([], 3) == []
+    nothing = evaluate(retriever, [], {"hybrid": {}})["hybrid"]  # a question set none of whose answers is indexed
+    assert nothing.metrics["hit@1"] == 0 and nothing.ranks == {}
 
 
 def test_full_text_finds_chinese_words_and_follows_a_tokenizer_change(embedder, tmp_path) -> None:

@@ -168,6 +168,8 @@ class Retriever:
             raise ValueError(EMPTY_QUERY)
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
+        if not queries:
+            return []
         mode, table = self.settings.mode, self.current()
         wanted = max(k, self.settings.rerank_candidates) if self.reranker else k
         pool = max(wanted, self.settings.candidates) if mode == "hybrid" else wanted
