@@ -35,6 +35,7 @@ def retrieval_evaluation(
 ) -> Output[dict]:
     """hit@1/3/5/10, MRR and nDCG@10 of every search mode on the new index version and on the live
     one, same questions (the raw folder's questions.jsonl); and whether the new version may go live."""
+    serving = SearchSettings(mode=config.search_mode).mode  # a misspelt mode fails here, before anything runs
     path = Path(config.questions_file) if config.questions_file else Path(paths.raw_dir) / QUESTIONS_FILE
     table, version = vector_index["table"], int(vector_index["version"])
     embedder = Embedder(runtime="onnx")
@@ -50,7 +51,6 @@ def retrieval_evaluation(
     results = evaluate(candidate, questions, modes)
     before = evaluate(Retriever(lancedb.uri, embedder, table, version=live), questions, modes) \
         if live is not None and live != version else None
-    serving = SearchSettings().mode
     decision = gate(results, before, serving, len(questions), to_settings(config, IndexGate)) if live != version \
         else GateDecision(True, f"v{version} is already the live version")
     mlflow_tracking.configure()

@@ -20,6 +20,7 @@ from llmops.train.sft_dataset import SFTSettings
 from llmops.ingest.files import QUESTIONS_FILE
 from llmops.retrieval.evaluation import METRICS, IndexGate
 from llmops.retrieval.index import IndexSettings
+from llmops.retrieval.search import MODES, SearchSettings
 
 _TRAIN, _SFT, _EVAL, _INDEX, _PROMO = TrainSettings(), SFTSettings(), EvalSettings(), IndexSettings(), PromotionPolicy()
 
@@ -148,6 +149,8 @@ _GATE = IndexGate()
 class RetrievalEvaluationConfig(Config):
     questions_file: str | None = Field(None, description=f"question set (default: {QUESTIONS_FILE} at the top of "
                                        "the raw folder); see docs/retrieval.md for its format")
+    search_mode: str = Field(SearchSettings().mode, description="the mode serving uses (llmops serve --search-mode), "
+                             "whose figure the gate compares: " + " | ".join(MODES))
     metric: str = Field(_GATE.metric, description="figure the gate compares: " + " | ".join(METRICS))
     max_drop: float = Field(_GATE.max_drop, description="how much lower than the live index's the new index's "
                             "figure may be (absolute) and still go live")

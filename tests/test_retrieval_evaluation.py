@@ -238,6 +238,9 @@ def test_a_worse_index_is_held_back_and_serving_keeps_the_live_one(tmp_path) -> 
     assert served.version == first["candidate_version"] and len(served.search("support hours", 1)[0].text) > 20
     again, live = run(800, 120)
     assert again["go_live"] and live["version"] == again["candidate_version"] > worse["candidate_version"]
+    with pytest.raises(Exception, match="search mode must be one of"):
+        materialize([scrubbed_corpus_input, vector_index, retrieval_evaluation], resources=resources,
+                    run_config={"ops": {"retrieval_evaluation": {"config": {"search_mode": "semantic"}}}})
     mlflow.set_tracking_uri(resources["mlflow_tracking"].tracking_uri)
     runs = mlflow.search_runs(search_all_experiments=True, filter_string="tags.stage = 'retrieval_evaluation'")
     assert sorted(runs["tags.go_live"]) == ["false", "true", "true"]
