@@ -190,14 +190,15 @@ def _index_summary(settings: Settings) -> None:
     import lancedb
     import mlflow
 
+    from llmops.retrieval.index import DEFAULT_TABLE
     from llmops.retrieval.live import live_version
 
     db = lancedb.connect(settings.lancedb_uri)
-    if "corpus_chunks" not in db.list_tables().tables:
+    if DEFAULT_TABLE not in db.list_tables().tables:
         return
-    table = db.open_table("corpus_chunks")
+    table = db.open_table(DEFAULT_TABLE)
     live = live_version(table)
-    print(f"\nRetrieval index ({settings.lancedb_uri}): corpus_chunks v{table.version}, "
+    print(f"\nRetrieval index ({settings.lancedb_uri}): {DEFAULT_TABLE} v{table.version}, "
           + (f"serving v{live}" if live is not None else "no live version yet (serving reads the latest)"))
     mlflow.set_tracking_uri(settings.mlflow_tracking_uri)
     runs = mlflow.search_runs(search_all_experiments=True, filter_string="tags.stage = 'retrieval_evaluation'",

@@ -23,6 +23,7 @@ import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from llmops.retrieval.search import Hit, Retriever
@@ -38,6 +39,15 @@ class Answer:
     source: str = ""
     location: str = ""
     evidence: str = ""
+
+    @cached_property
+    def needle(self) -> str:
+        """The evidence as it is compared (``normalize``), computed once: it is tested against every chunk."""
+        return normalize(self.evidence)
+
+    def found_in(self, source: str, text: str) -> bool:
+        """Whether ``text`` (normalized) of the file ``source`` holds this answer, its location aside."""
+        return _same_source(self.source, source) and (not self.evidence or self.needle in text)
 
 
 @dataclass(frozen=True)
@@ -89,8 +99,7 @@ def _same_source(answer: str, source: str) -> bool:
 
 def answers(question: Question, source: str, location: str, text: str) -> bool:
     """Whether a passage (``text`` already normalized) answers ``question``."""
-    return any(_same_source(a.source, source) and (not a.location or a.location == location)
-               and (not a.evidence or normalize(a.evidence) in text) for a in question.answers)
+    return any(a.found_in(source, text) and (not a.location or a.location == location) for a in question.answers)
 
 
 def answerable(questions: Sequence[Question], documents: Iterable[tuple[str, str]]) -> tuple[list[Question], list[Question]]:
@@ -98,8 +107,7 @@ def answerable(questions: Sequence[Question], documents: Iterable[tuple[str, str
     docs = [(source, normalize(text)) for source, text in documents]
     kept, dropped = [], []
     for question in questions:
-        found = any(_same_source(a.source, source) and (not a.evidence or normalize(a.evidence) in text)
-                    for a in question.answers for source, text in docs)
+        found = any(a.found_in(source, text) for a in question.answers for source, text in docs)
         (kept if found else dropped).append(question)
     return kept, dropped
 
@@ -190,7 +198,6 @@ def misses(questions: Sequence[Question], result: ModeResult, limit: int = 20) -
     worst = [q for q in questions if result.ranks.get(q.id) != 1]
     worst.sort(key=lambda q: -(result.ranks[q.id] or DEPTH + 1))
     return [{"id": q.id, "question": q.question, "rank": result.ranks[q.id] or None} for q in worst[:limit]]
-
 
 
 def log_to_mlflow(table: str, candidate_version: int, live_version: int | None, n_questions: int,

@@ -128,7 +128,8 @@ def build_chunks(corpus: pd.DataFrame, settings: IndexSettings) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[f.name for f in table_schema(1) if f.name != VECTOR])
 
 
-def _sql_list(values: list[str]) -> str:
+def sql_list(values: list[str]) -> str:
+    """Values as a quoted SQL list, for an ``IN (...)`` filter."""
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
@@ -199,10 +200,10 @@ def build_index(corpus: pd.DataFrame, db_uri: str, embedder: Embedder, settings:
     elif len(rows):
         merge = table.merge_insert("chunk_id").when_matched_update_all().when_not_matched_insert_all()
         if stale:
-            merge = merge.when_not_matched_by_source_delete(f"doc_id IN ({_sql_list(stale)})")
+            merge = merge.when_not_matched_by_source_delete(f"doc_id IN ({sql_list(stale)})")
         merge.execute(rows)
     elif stale:
-        table.delete(f"doc_id IN ({_sql_list(stale)})")
+        table.delete(f"doc_id IN ({sql_list(stale)})")
     ann = _maintain_indexes(table, settings, changed=bool(changed or stale))
     return IndexUpdate(
         added=len(changed) - updated, updated=updated, removed=len(stale) - updated,

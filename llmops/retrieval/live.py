@@ -31,7 +31,7 @@ def go_live(table, version: int) -> None:
         table.tags.update(LIVE_TAG, version)
 
 
-def retention(table, now: datetime | None = None) -> timedelta:
+def retention(table) -> timedelta:
     """How old a version must be to be removed: ``KEEP_VERSIONS_FOR``, or longer when the live version is older."""
     live = live_version(table)
     if live is None:
@@ -40,5 +40,5 @@ def retention(table, now: datetime | None = None) -> timedelta:
     if made is None:
         return KEEP_VERSIONS_FOR
     made = made if made.tzinfo else made.astimezone()  # Lance reports local naive times
-    age = (now or datetime.now(timezone.utc)) - made
+    age = datetime.now(timezone.utc) - made
     return max(KEEP_VERSIONS_FOR, age + timedelta(hours=1))

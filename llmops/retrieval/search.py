@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Protocol
@@ -26,7 +26,7 @@ from typing import Protocol
 import numpy as np
 
 from llmops.retrieval.embedder import Embedder
-from llmops.retrieval.index import DEFAULT_TABLE, FULL_TEXT_COLUMNS, VECTOR
+from llmops.retrieval.index import DEFAULT_TABLE, FULL_TEXT_COLUMNS, VECTOR, sql_list
 from llmops.retrieval.live import live_version
 
 MODES = ("hybrid", "vector", "fulltext")
@@ -233,8 +233,7 @@ class Retriever:
         missing = {h.chunk_id for hits in found for h in hits if not h.source and not h.doc_id}
         if not missing:
             return found
-        ids = ", ".join("'" + chunk.replace("'", "''") + "'" for chunk in sorted(missing))
-        rows = {r["chunk_id"]: r for r in table.search().where(f"chunk_id IN ({ids})").select(_COLUMNS)
+        rows = {r["chunk_id"]: r for r in table.search().where(f"chunk_id IN ({sql_list(sorted(missing))})").select(_COLUMNS)
                 .limit(len(missing)).to_list()}
         return [[_hit(rows[h.chunk_id], h.score) if h.chunk_id in missing and h.chunk_id in rows else h for h in hits]
                 for hits in found]
