@@ -170,7 +170,8 @@ def test_openai_client_chat_stream_and_models(server: Server) -> None:
 
 def test_openai_client_sampling_and_content_parts(server: Server) -> None:
     """temperature/top_p/seed are honoured, whole and streamed; content given as text parts is read
-    as the same text; other parts get a clear 400."""
+    as the same text; other parts get a clear 400. Without retrieval (top_k 0) the model's own text
+    comes back: a grounded answer would replace sampled noise by the same quote."""
     import openai
 
     client = openai.OpenAI(base_url=f"{server.url}/v1", api_key=server.keys["reader"], max_retries=0)
@@ -178,7 +179,9 @@ def test_openai_client_sampling_and_content_parts(server: Server) -> None:
     asking = [{"role": "user", "content": question}]
 
     def answer(messages=asking, **options) -> str:
-        reply = client.chat.completions.create(model=NAME, messages=messages, max_tokens=10, **options)
+        reply = client.chat.completions.create(model=NAME, messages=messages, max_tokens=10, extra_body={"top_k": 0},
+                                               **options)
+        assert reply.model_extra["answer_mode"] == "ungrounded"
         return reply.choices[0].message.content
 
     greedy = answer()
@@ -188,7 +191,7 @@ def test_openai_client_sampling_and_content_parts(server: Server) -> None:
     seeded = answer(temperature=1.3, seed=5)
     assert answer(temperature=1.3, seed=5) == seeded
     streamed = client.chat.completions.create(model=NAME, messages=asking, max_tokens=10, temperature=1.3, seed=5,
-                                              stream=True)
+                                              stream=True, extra_body={"top_k": 0})
     assert "".join(c.choices[0].delta.content or "" for c in streamed if c.choices) == seeded
     assert len({seeded, *(answer(temperature=1.5, seed=seed) for seed in range(3))}) > 1
 
@@ -198,6 +201,34 @@ def test_openai_client_sampling_and_content_parts(server: Server) -> None:
     error = refused.value.body
     assert refused.value.status_code == 400 and error["param"] == "messages.0.content"
     assert "text content parts only" in error["message"] and "'image_url'" in error["message"]
+
+
+def test_answers_say_how_they_were_grounded(server: Server) -> None:
+    """A question the documents do not answer gets "not in the documents" with the nearest passages,
+    nothing generated; an extractive answer quotes and highlights; both streamed alike, the mode and
+    the quotes in the stream's last chunk; the mode is in the audit log and the metrics."""
+    far = _chat(server, "What is the dress code at the Tokyo office?").json()
+    assert far["answer_mode"] == "not_found" and far["usage"]["completion_tokens"] == 0
+    assert far["choices"][0]["message"]["content"].startswith("The documents I can search do not answer this")
+    assert far["sources"] and all(s["quotes"] == [] for s in far["sources"])
+    quoted = _chat(server, "Which proxy port does the Gridbox use?", answer_mode="extractive").json()
+    assert quoted["answer_mode"] == "extractive" and quoted["usage"]["completion_tokens"] == 0
+    assert quoted["choices"][0]["message"]["content"] == "“Set the Gridbox proxy port to 8080 in the web console.” [1]"
+    assert quoted["sources"][0]["quotes"] == ["Set the Gridbox proxy port to 8080 in the web console."]
+    with httpx.stream("POST", f"{server.url}/v1/chat/completions", headers=server.auth(), timeout=120,
+                      json={"stream": True, "answer_mode": "extractive", "messages": [
+                          {"role": "user", "content": "Which proxy port does the Gridbox use?"}]}) as r:
+        events = [json.loads(line.removeprefix("data: ")) for line in r.iter_lines() if line and line != "data: [DONE]"]
+    assert "".join(e["choices"][0]["delta"].get("content", "") for e in events) == quoted["choices"][0]["message"]["content"]
+    assert events[-1]["answer_mode"] == "extractive" and events[-1]["sources"] == quoted["sources"]
+    refused = _chat(server, "Which port?", answer_mode="made-up")
+    assert refused.status_code == 400 and refused.json()["error"]["param"] == "answer_mode"
+    deadline = time.time() + 10  # audited when the last byte has gone out
+    while not {"not_found", "extractive"} <= {r.answer_mode for r in server.audit.records()} and time.time() < deadline:
+        time.sleep(0.1)
+    assert {"not_found", "extractive"} <= {r.answer_mode for r in server.audit.records()}
+    counted = [line for line in httpx.get(f"{server.url}/metrics").text.splitlines() if line.startswith("llmops_answers_total")]
+    assert any('mode="not_found"' in line and not line.endswith(" 0.0") for line in counted)
 
 
 def test_stream_ends_with_done_event(server: Server) -> None:
@@ -277,15 +308,19 @@ def test_search_and_chat_cite_file_page_and_heading_path(server: Server) -> None
     assert (faq["location"], faq["headings"], faq["citation"]) == (
         "", "FAQ 0 > How long is the Lumora warranty?", "faq/0.md — FAQ 0 > How long is the Lumora warranty?")
 
-    whole = _chat(server, question, max_tokens=2, top_k=1).json()["sources"]
+    answer = _chat(server, question, max_tokens=2, top_k=1).json()
+    whole = answer["sources"]
     with httpx.stream("POST", f"{server.url}/v1/chat/completions", headers=server.auth(), timeout=120,
                       json={"stream": True, "max_tokens": 2, "top_k": 1, "messages": [{"role": "user", "content": question}]}) as r:
         streamed = json.loads(next(line for line in r.iter_lines() if line).removeprefix("data: "))["sources"]
     expected = {"doc_id": "guide", "source": "manuals/gridbox-guide.pdf", "title": "Gridbox guide", "location": "page 2",
                 "headings": "Gridbox guide > Network > Proxy",
                 "citation": "manuals/gridbox-guide.pdf, page 2 — Gridbox guide > Network > Proxy"}
-    for sources in (whole, streamed):
-        assert [{k: v for k, v in s.items() if k != "score"} for s in sources] == [expected] and sources[0]["score"] > 0
+    for sources, quotes in ((whole, [found[0]["text"]]), (streamed, [])):  # quotes come with the streamed answer's end
+        assert [{k: v for k, v in s.items() if k != "score"} for s in sources] == [{**expected, "quotes": quotes}]
+        assert sources[0]["score"] > 0
+    # two tokens support nothing: the sentence that answers is quoted instead, and highlighted
+    assert answer["answer_mode"] == "extractive" and answer["choices"][0]["message"]["content"] == f"“{found[0]['text']}” [1]"
     schema = httpx.get(f"{server.url}/openapi.json").json()["components"]["schemas"]
     assert {"location", "headings", "citation", "chunk_id", "text"} <= set(schema["SearchHit"]["properties"])
 
@@ -548,6 +583,16 @@ def test_chat_page_in_headless_chromium(server: Server) -> None:
             assert page.locator("#sources li").count() >= 1
             assert page.locator("#sources li").first.get_attribute("data-doc-id") == "doc0"
             assert page.text_content("#sources li .citation") == "faq/0.md — FAQ 0 > How long is the Lumora warranty?"
+            assert page.get_attribute("#mode", "data-mode") in ("generated", "verified", "extractive")
+            assert page.is_visible("#mode") and page.locator("#sources li").first.locator("mark").count() >= 1
+
+            page.check("#extractive")  # quotes only: the answer is the highlighted passage sentence
+            page.click("#send")
+            page.wait_for_selector("#mode[data-mode='extractive']:not([hidden])", timeout=60_000)
+            page.wait_for_selector("#rate:not([hidden])", timeout=60_000)
+            highlighted = page.text_content("#sources li mark")
+            assert highlighted and highlighted in page.text_content("#answer")
+            assert page.text_content("#mode") == "Quoted from the documents"
             page.fill("#correction", "Three years, for every device.")
             page.click("#down")
             page.wait_for_function("document.getElementById('rated').textContent.length > 0", timeout=30_000)

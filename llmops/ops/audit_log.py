@@ -37,6 +37,7 @@ class AuditRecord:
     prompt_sha256: str | None = None
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    answer_mode: str | None = None  # chat: generated, verified, extractive, not_found or ungrounded
 
     @property
     def time(self) -> str:

@@ -7,17 +7,15 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from llmops.grounding.answer import Grounded, Grounder, GroundingSettings, Mode, VerifiedStream
+from llmops.grounding.prompt import grounded_messages
 from llmops.pii.scrubber import Scrubber, ScrubResult
 from llmops.retrieval.search import Hit, Retriever
 from llmops.train.chat_model import GREEDY, Completion, Messages, Sampling, StreamChunk
 
-CONTEXT_INSTRUCTION = (
-    "Answer using the company documents below when they are relevant. "
-    "If they do not contain the answer, say so briefly.\n\n"
-)
 # spaCy pipelines are not documented as thread-safe; scrubbing is GIL-bound anyway, so one lock costs nothing.
 _SCRUB_LOCK = threading.Lock()
 _WORD = re.compile(r"\S+")
@@ -52,17 +50,14 @@ class Answerer:
     model_id: str
     system_prompt: str
     scrubber: Scrubber | None = None  # answers are scrubbed before they leave the server
+    grounding: GroundingSettings = field(default_factory=GroundingSettings)
+
+    def __post_init__(self) -> None:
+        # Answers are held to the retrieved passages with the index's own sentence embedder.
+        self.grounder = Grounder(self.retriever.embedder.encode, self.grounding) if self.retriever else None
 
     def build_messages(self, messages: Messages, hits: list[Hit]) -> Messages:
-        """The system prompt with the retrieved chunks, each under its title, location and heading
-        path: a chunk such as "Set it to 8080." means something only under "Install > Network > Proxy"."""
-        system = self.system_prompt
-        if hits:
-            labels = (" — ".join(part for part in (h.title, h.location, h.headings) if part) for h in hits)
-            context = "\n\n".join(f"[{i}] {label}\n{h.text}" for i, (label, h) in enumerate(zip(labels, hits), start=1))
-            system = f"{system}\n\n{CONTEXT_INSTRUCTION}{context}"
-        turns = [m for m in messages if m["role"] != "system"]
-        return [{"role": "system", "content": system}, *turns]
+        return grounded_messages(self.system_prompt, messages, hits)
 
     def retrieve(self, messages: Messages, top_k: int, where: str | None = None) -> list[Hit]:
         """Chunks for the last user message; a bad ``where`` filter raises ValueError."""
@@ -70,15 +65,47 @@ class Answerer:
         return self.retriever.search(question, top_k, where) if self.retriever and top_k and question.strip() else []
 
     def complete(self, messages: Messages, max_tokens: int | None, hits: list[Hit],
-                 sampling: Sampling = GREEDY) -> Completion:
-        completion = self.chat.complete([self.build_messages(messages, hits)], max_tokens, sampling)[0]
-        return self.scrubbed(completion, [m["content"] for m in messages])
+                 sampling: Sampling = GREEDY, mode: str = "auto") -> tuple[Completion, Grounded]:
+        """The answer to send, scrubbed, and how it was grounded (see ``llmops.grounding.answer``):
+        nothing is generated for an extractive or a "not in the documents" answer."""
+        question = last_user_message(messages)
+        unused = Completion("", 0, 0, "stop")
+        if self.grounder is None or not hits:
+            completion = self.chat.complete([self.build_messages(messages, hits)], max_tokens, sampling)[0]
+            grounded = Grounded(completion.text, Mode.UNGROUNDED, {})
+        else:
+            passages = self.grounder.passages([hit.text for hit in hits])
+            found = self.grounder.extract(question, passages)
+            if not self.grounder.answerable(found):
+                completion, grounded = unused, self.grounder.not_found()
+            elif mode == "extractive":
+                completion, grounded = unused, self.grounder.extractive(found)
+            else:
+                completion = self.chat.complete([self.build_messages(messages, hits)], max_tokens, sampling)[0]
+                grounded = self.grounder.checked(question, completion.text, passages, found)
+        return replace(completion, text=self.scrub(grounded.text, [m["content"] for m in messages])), grounded
 
-    def stream(self, messages: Messages, max_tokens: int | None, hits: list[Hit],
-               sampling: Sampling = GREEDY) -> Iterator[StreamChunk]:
-        """The model's raw chunks; callers scrub them with ``ScrubbedStream`` before sending."""
-        return self.chat.stream(self.build_messages(messages, hits), max_tokens, sampling)
+    def stream(self, messages: Messages, max_tokens: int | None, hits: list[Hit], sampling: Sampling = GREEDY,
+               mode: str = "auto") -> tuple[Iterator[StreamChunk], Callable[[], Grounded]]:
+        """The answer's chunks, verified sentence by sentence (raw: callers scrub them with
+        ``ScrubbedStream``), and a call that says how it was grounded once they are consumed."""
+        question = last_user_message(messages)
+        if self.grounder is None or not hits:
+            raw = self.chat.stream(self.build_messages(messages, hits), max_tokens, sampling)
+            return raw, lambda: Grounded("", Mode.UNGROUNDED, {})
+        passages = self.grounder.passages([hit.text for hit in hits])
+        found = self.grounder.extract(question, passages)
+        if not self.grounder.answerable(found) or mode == "extractive":
+            grounded = self.grounder.extractive(found) if self.grounder.answerable(found) else self.grounder.not_found()
+            return iter([StreamChunk(grounded.text, "stop", 0, 0)]), lambda: grounded
+        verified = VerifiedStream(self.grounder, question, passages, found)
 
+        def chunks() -> Iterator[StreamChunk]:
+            for chunk in self.chat.stream(self.build_messages(messages, hits), max_tokens, sampling):
+                text = verified.feed(chunk.text) + (verified.finish() if chunk.finish_reason else "")
+                yield replace(chunk, text=text)
+
+        return chunks(), lambda: verified.grounded
     def scrub(self, text: str, context: Sequence[str] = ()) -> str:
         """``text`` without personal data. Values found in ``context`` (the user's own messages) are
         removed from ``text`` too: an answer that echoes "Priya" gives the recognizers no clue that

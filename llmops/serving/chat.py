@@ -19,7 +19,7 @@ from llmops.ops.responses import Remembered
 from llmops.serving.answerer import ScrubbedStream
 from llmops.serving.auth import authorize
 from llmops.serving.metrics import prompt_digest
-from llmops.serving.schemas import ApiError, ChatCompletionRequest, Source
+from llmops.serving.schemas import ApiError, ChatCompletionRequest, CitedSource
 from llmops.serving.state import ServerState
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,10 @@ def build_chat_router(server: ServerState) -> APIRouter:
             hits = answerer.retrieve(messages, body.top_k, body.where)
         except ValueError as exc:
             raise ApiError(400, str(exc), param="where") from exc
-        sources = [Source.of(hit).model_dump() for hit in hits]
+
+        def sources(quotes: dict[int, list[str]]) -> list[dict]:
+            return [CitedSource.cited(hit, quotes.get(i, [])).model_dump() for i, hit in enumerate(hits)]
+
         response_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
         def finished(answer: str, prompt_tokens: int, completion_tokens: int) -> dict:
@@ -70,12 +73,13 @@ def build_chat_router(server: ServerState) -> APIRouter:
                     "total_tokens": prompt_tokens + completion_tokens}
 
         if not body.stream:
-            completion = answerer.complete(messages, max_tokens, hits, sampling)
+            completion, grounded = answerer.complete(messages, max_tokens, hits, sampling, body.answer_mode)
             usage = finished(completion.text, completion.prompt_tokens, completion.completion_tokens)
+            state.answer_mode = grounded.mode.value
             return {"id": response_id, "object": "chat.completion", "created": created, "model": answerer.model_id,
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": completion.text},
                                  "finish_reason": completion.finish_reason}],
-                    "usage": usage, "sources": sources}
+                    "usage": usage, "sources": sources(grounded.quotes), "answer_mode": grounded.mode.value}
 
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
 
@@ -85,11 +89,12 @@ def build_chat_router(server: ServerState) -> APIRouter:
 
         def events() -> Iterator[str]:
             start = time.perf_counter()
-            yield chunk({"role": "assistant", "content": ""}, sources=sources)
+            yield chunk({"role": "assistant", "content": ""}, sources=sources({}))
             guard = ScrubbedStream(lambda texts: answerer.scrub_results([*said, *texts])[len(said):])
             last = None
             try:
-                for last in answerer.stream(messages, max_tokens, hits, sampling):
+                stream, grounding = answerer.stream(messages, max_tokens, hits, sampling, body.answer_mode)
+                for last in stream:
                     delta = guard.feed(last.text) + (guard.finish() if last.finish_reason else "")
                     if delta:
                         if guard.released == delta:
@@ -102,7 +107,10 @@ def build_chat_router(server: ServerState) -> APIRouter:
                                       "param": None, "code": None}})
                 return
             usage = finished(guard.released, last.prompt_tokens if last else 0, last.completion_tokens if last else 0)
-            yield chunk({}, last.finish_reason if last else "stop")
+            grounded = grounding()
+            state.answer_mode = grounded.mode.value
+            yield chunk({}, last.finish_reason if last else "stop", answer_mode=grounded.mode.value,
+                        sources=sources(grounded.quotes))
             if include_usage:
                 yield _sse({"id": response_id, "object": "chat.completion.chunk", "created": created,
                             "model": answerer.model_id, "choices": [], "usage": usage})

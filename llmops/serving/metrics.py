@@ -32,6 +32,8 @@ class Metrics:
         self.first_token = Histogram("llmops_time_to_first_token_seconds", "Streamed chat: time to the first content",
                                      ["model_version"], registry=self.registry, buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30))
         self.tokens = Counter("llmops_tokens", "Tokens processed", ["model_version", "kind"], registry=self.registry)
+        self.answers = Counter("llmops_answers", "Chat answers by the mode that produced them (generated, verified, "
+                               "extractive, not_found, ungrounded)", ["model_version", "mode"], registry=self.registry)
         self.search_batch = Histogram("llmops_search_batch_size", "Concurrent /v1/search requests answered together",
                                       registry=self.registry, buckets=(1, 2, 4, 8, 16, 32))
 
@@ -103,13 +105,16 @@ class Observe:
             self.metrics.latency.labels(**labels).observe(seconds)
             if status >= 400:
                 self.metrics.errors.labels(**labels, status=str(status)).inc()
+            if mode := state.get("answer_mode"):
+                self.metrics.answers.labels(version, mode).inc()
         if self.audit is None or endpoint in OPEN_PATHS:
             return
         self.audit.append(AuditRecord(
             ts=time.time(), request_id=state["request_id"], method=scope["method"], endpoint=endpoint, status=status,
             latency_ms=round(seconds * 1000, 2), key_id=state.get("key_id"), role=state.get("role"),
             model_version=state.get("model_version"), prompt_sha256=state.get("prompt_sha256"),
-            prompt_tokens=state.get("prompt_tokens"), completion_tokens=state.get("completion_tokens")))
+            prompt_tokens=state.get("prompt_tokens"), completion_tokens=state.get("completion_tokens"),
+            answer_mode=state.get("answer_mode")))
 
 
 def prompt_digest(texts: list[str]) -> str:

@@ -61,6 +61,9 @@ class ChatCompletionRequest(BaseModel):
     top_k: int = Field(default=4, ge=0, le=20, description="retrieved chunks to ground the answer (extension)")
     where: str | None = Field(default=None, max_length=1_000,
                               description="SQL filter on chunk metadata for retrieval, e.g. doc_type = 'faq' (extension)")
+    answer_mode: Literal["auto", "extractive"] = Field(
+        default="auto", description="auto: generate, verify every sentence against the cited passages, quote them "
+        "instead when nothing holds up; extractive: quote the passages without generating (extension)")
 
     def sampling(self) -> Sampling:
         return Sampling(self.temperature or 0.0, 1.0 if self.top_p is None else self.top_p, self.seed)
@@ -87,6 +90,17 @@ class Source(BaseModel):
     @classmethod
     def of(cls, hit: Hit) -> Self:
         return cls(**{name: getattr(hit, name) for name in cls.model_fields if name != "score"}, score=round(hit.score, 4))
+
+
+class CitedSource(Source):
+    """An entry of a chat answer's ``sources``: a retrieved chunk and what the answer took from it."""
+
+    quotes: list[str] = Field(description="the chunk's sentences that the answer quotes or was verified against, "
+                              "for highlighting; [] when the answer rests on other sources")
+
+    @classmethod
+    def cited(cls, hit: Hit, quotes: list[str]) -> Self:
+        return cls(**Source.of(hit).model_dump(), quotes=quotes)
 
 
 class SearchHit(Source):

@@ -16,7 +16,24 @@ async function errorText(response) {
   try { return (await response.json()).error.message; } catch { return response.statusText; }
 }
 
-// Each source: its title, then where it is: "manuals/guide.pdf, page 176 — Install > Network".
+// How the answer was made (the response's answer_mode), in words.
+const MODES = {
+  generated: "Verified: every sentence is supported by the highlighted passages",
+  verified: "Verified: unsupported sentences were removed",
+  extractive: "Quoted from the documents",
+  not_found: "Not in the documents: the nearest passages are listed",
+  ungrounded: "Not checked: no documents were searched",
+};
+
+function showMode(mode) {
+  $("mode").textContent = MODES[mode] || mode;
+  $("mode").className = mode;
+  $("mode").dataset.mode = mode;
+  $("mode").hidden = false;
+}
+
+// Each source: its title, where it is ("manuals/guide.pdf, page 176 — Install > Network"), and the
+// sentences the answer quotes or rests on, highlighted.
 function showSources(sources) {
   const list = $("sources");
   list.replaceChildren(...sources.map((s) => {
@@ -25,6 +42,11 @@ function showSources(sources) {
     where.className = "muted citation";
     where.textContent = s.citation;
     item.append(s.title + " ", where);
+    for (const quote of s.quotes || []) {
+      const mark = document.createElement("mark");
+      mark.textContent = quote;
+      item.append(mark);
+    }
     item.dataset.docId = s.doc_id;
     return item;
   }));
@@ -39,6 +61,7 @@ function handleEvent(data) {
   responseId = chunk.id;
   $("meta").textContent = "model " + chunk.model;
   if (chunk.sources) showSources(chunk.sources);
+  if (chunk.answer_mode) showMode(chunk.answer_mode);
   for (const choice of chunk.choices) {
     if (choice.delta && choice.delta.content) $("answer").textContent += choice.delta.content;
   }
@@ -49,11 +72,12 @@ $("ask").addEventListener("submit", async (event) => {
   event.preventDefault();
   sessionStorage.setItem("llmops-key", $("key").value.trim());
   $("answer").textContent = ""; $("status").textContent = ""; $("rated").textContent = "";
-  $("rate").hidden = true; $("cited").hidden = true; $("send").disabled = true;
+  $("rate").hidden = true; $("cited").hidden = true; $("mode").hidden = true; $("send").disabled = true;
   try {
     const response = await fetch("/v1/chat/completions", {
       method: "POST", headers: headers(),
-      body: JSON.stringify({ stream: true, messages: [{ role: "user", content: $("question").value }] }),
+      body: JSON.stringify({ stream: true, answer_mode: $("extractive").checked ? "extractive" : "auto",
+                             messages: [{ role: "user", content: $("question").value }] }),
     });
     if (!response.ok) throw new Error(await errorText(response));
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
