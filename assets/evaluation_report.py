@@ -1,32 +1,54 @@
-"""Asset: candidate vs base vs current champion on the frozen test split."""
+"""Asset: candidate vs base vs current champion on the frozen test split, and on the question set's
+answers over the live index."""
 
 from pathlib import Path
 
 import pandas as pd
 from dagster import AssetExecutionContext, MetadataValue, Output, TableColumn, TableRecord, TableSchema, asset
 
-from llmops.train.chat_model import GenerationSettings, load_chat_model
+from llmops.evaluation.answers import AnswerSuite, load_items, select_items
 from llmops.evaluation.metrics import METRIC_DIRECTIONS
 from llmops.evaluation.report import EvalSettings, evaluate_systems, log_evaluation
+from llmops.grounding.answer import Grounder
+from llmops.ingest.files import QUESTIONS_FILE
 from llmops.pii.probe import build_leak_probe
+from llmops.retrieval.embedder import Embedder
+from llmops.retrieval.search import Retriever
+from llmops.train.chat_model import GenerationSettings, load_chat_model
 from llmops.train.sft_dataset import load_split
 from orchestration.config import EvalConfig, to_settings
-from orchestration.resources import MlflowResource, ModelStoreResource, ScrubberResource
 from orchestration.k8s import k8s_op_tags
+from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource, ScrubberResource
+
+
+def _answer_suite(path: Path, settings: EvalSettings, lancedb_uri: str, live_index: dict) -> AnswerSuite | None:
+    """The question set's items with the live index's passages for each; None without a question set."""
+    items = select_items(load_items(path), settings.answer_questions, settings.seed) if path.is_file() else []
+    if not items:
+        return None
+    retriever = Retriever(lancedb_uri, Embedder(runtime="onnx"), live_index["table"], version=int(live_index["version"]))
+    hits = retriever.search_many([item.question for item in items], settings.answer_top_k)
+    return AnswerSuite(items, hits, Grounder(retriever.embedder.encode))
 
 
 @asset(group_name="evaluation", kinds={"mlflow"}, op_tags=k8s_op_tags("evaluation_report"))
 def evaluation_report(
     context: AssetExecutionContext,
     config: EvalConfig,
+    paths: PathsResource,
+    lancedb: LanceDBResource,
     mlflow_tracking: MlflowResource,
     model_store: ModelStoreResource,
     scrubber: ScrubberResource,
     lora_adapter: dict,
     raw_documents: pd.DataFrame,
+    live_index: dict,
 ) -> Output[dict]:
     """ROUGE-L, BLEU, token F1, exact match (short answers), perplexity and PII leaks for each system,
-    same prompts and decoding. The leak probe asks for personal data that only the raw documents hold."""
+    same prompts and decoding. The leak probe asks for personal data that only the raw documents hold.
+    The answer evaluation asks the question set's questions over the live index: correctness,
+    faithfulness, contradictions and refusal of the model's own text (``generated_*``) and of what
+    serving sends (``answer_*``); system ``extractive`` is quoting alone."""
     registry = mlflow_tracking.registry()
     spec, cache = model_store.spec(), model_store.cache
     settings = to_settings(config, EvalSettings)
@@ -40,7 +62,10 @@ def evaluation_report(
         systems["champion"] = lambda: registry.load(champion.version).unwrap_python_model().chat
     probe = build_leak_probe(list(zip(raw_documents["title"], raw_documents["text"])),
                              scrubber.scrubber(), settings.probe_questions, settings.seed)
-    report = evaluate_systems(systems, list(load_split(Path(lora_adapter["dataset_path"]), "test")), settings, probe)
+    questions = Path(config.questions_file) if config.questions_file else Path(paths.raw_dir) / QUESTIONS_FILE
+    answers = _answer_suite(questions, settings, lancedb.uri, live_index) if settings.answer_questions else None
+    report = evaluate_systems(systems, list(load_split(Path(lora_adapter["dataset_path"]), "test")), settings, probe,
+                              answers)
     log_evaluation(report, lora_adapter["run_id"])
     columns = [TableColumn("system", "string")] + [TableColumn(name, "float") for name in METRIC_DIRECTIONS]
     return Output(
@@ -58,5 +83,7 @@ def evaluation_report(
             "pii_leak_hits": MetadataValue.md(report.leak_markdown()),
             **{f"candidate_{k}": v for k, v in report.metrics["candidate"].items()},
             "examples": MetadataValue.json(report.samples[:3]),
+            "answer_questions": len(answers.items) if answers else 0,
+            "answers": MetadataValue.json(report.answer_samples.get("candidate", [])),
         },
     )

@@ -100,12 +100,22 @@ class TrainConfig(Config):
     seed: int = _TRAIN.seed
 
 
-class EvalConfig(Config):
+class TestSplitConfig(Config):
+    """How systems are compared on the SFT test split (the evaluation and the champion's re-evaluation)."""
+
     max_samples: int = _EVAL.max_samples
     max_new_tokens: int = _EVAL.max_new_tokens
     seed: int = _EVAL.seed
     short_answer_words: int = Field(_EVAL.short_answer_words, description="references up to this many words are scored by exact match")
     probe_questions: int = Field(_EVAL.probe_questions, description="PII-leak probe prompts asked of each system")
+
+
+class EvalConfig(TestSplitConfig):
+    answer_questions: int = Field(_EVAL.answer_questions, description="questions of the question set (with facts, "
+                                  "and unanswerable ones) each system answers over the live index; 0: none")
+    answer_top_k: int = Field(_EVAL.answer_top_k, description="passages retrieved for each of those questions")
+    questions_file: str | None = Field(None, description=f"question set (default: {QUESTIONS_FILE} at the top of "
+                                       "the raw folder); see docs/retrieval.md for its format")
 
 
 class IndexConfig(Config):
@@ -135,7 +145,7 @@ class DriftConfig(Config):
     components: int = Field(_DRIFT.components, description="principal components of the embeddings compared")
 
 
-class ChampionEvaluationConfig(EvalConfig):
+class ChampionEvaluationConfig(TestSplitConfig):
     primary_metric: str = Field(_REGRESSION.primary_metric, description="metric whose drop counts as a regression")
     max_relative_drop: float = Field(_REGRESSION.max_relative_drop, description="relative drop that triggers retraining")
     feedback_window_hours: float = Field(_REGRESSION.feedback_window_hours, description="recent feedback window")

@@ -141,7 +141,8 @@ def champion_world(tmp_path_factory: pytest.TempPathFactory, model_cache: Path):
     instance = _instance(root)
     run = definitions.resolve_job_def("full_pipeline").execute_in_process(instance=instance, run_config=RunConfig(ops={
         "sft_dataset": SFT, "lora_adapter": TrainConfig(max_steps=1, batch_size=2, logging_steps=1, save_steps=0),
-        "evaluation_report": EvalConfig(max_samples=EVAL_SAMPLES, max_new_tokens=EVAL_TOKENS, probe_questions=1),
+        "evaluation_report": EvalConfig(max_samples=EVAL_SAMPLES, max_new_tokens=EVAL_TOKENS, probe_questions=1,
+                                        answer_questions=0),
         # a one-step adapter need not beat the base model: accept it, so that a real champion exists
         "promoted_model": PromotionConfig(min_improvement=-1.0, guard_metrics=[], max_pii_leaks=100)}))
     assert run.success and run.output_for_node("promoted_model")["champion"] == 1

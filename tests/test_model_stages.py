@@ -157,6 +157,11 @@ def test_guard_metrics_and_pii_leaks_block_promotion() -> None:
     assert decide({"candidate": {**worse_ppl, "pii_leaks": 2}, "champion": champion}, lenient).promote
     unprobed = decide({"candidate": {k: v for k, v in better.items() if k != "pii_leaks"}, "champion": champion})
     assert not unprobed.promote and "PII-leak probe did not run" in unprobed.reason
+    # a candidate whose own answers its cited passages support less is not promoted, however well it scores otherwise
+    grounded = {**champion, "generated_faithfulness": 0.60}
+    unfaithful = decide({"candidate": {**better, "generated_faithfulness": 0.45}, "champion": grounded})
+    assert not unfaithful.promote and "guard generated_faithfulness regressed 25.0% (0.6000 -> 0.4500)" in unfaithful.reason
+    assert decide({"candidate": {**better, "generated_faithfulness": 0.59}, "champion": grounded}).promote
 
 
 def test_serving_answers_with_sources(trained, corpus, base_spec, model_cache, tmp_path) -> None:

@@ -51,6 +51,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# small and quick: the answer evaluation asks 4 questions (one unanswerable) over 2 passages each
+EVAL = EvalConfig(max_samples=4, max_new_tokens=16, probe_questions=3, answer_questions=4, answer_top_k=2)
+
+
 @pytest.mark.slow
 def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_cache: Path, monkeypatch) -> None:
     # started from a folder of its own with the runtime home elsewhere, as `make run` does: a run must
@@ -67,7 +71,7 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
             instance=instance,
             run_config=RunConfig(ops={
                 "lora_adapter": TrainConfig(max_steps=4, logging_steps=2),
-                "evaluation_report": EvalConfig(max_samples=4, max_new_tokens=16, probe_questions=3),
+                "evaluation_report": EVAL,
                 # a tiny run need not beat the base model; accept it so the serving half has a champion
                 "promoted_model": PromotionConfig(min_improvement=-1.0),
             }),
@@ -86,17 +90,22 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
 
         outcome = result.output_for_node("promoted_model")
         assert outcome["promote"] and outcome["champion"] == outcome["version"] == 1
-        assert set(result.output_for_node("evaluation_report")["metrics"]) == {"base", "candidate"}
+        evaluation = result.output_for_node("evaluation_report")
+        assert set(evaluation["metrics"]) == {"base", "candidate", "extractive"}
+        # the answer evaluation ran over the live index: the sample's questions with their facts
+        served = {name: value for name, value in evaluation["metrics"]["candidate"].items() if name.startswith("answer_")}
+        assert set(served) == {"answer_correctness", "answer_faithfulness", "answer_contradictions", "answer_refusal"}
+        assert evaluation["metrics"]["extractive"]["answer_faithfulness"] == 1.0  # quotes are what they cite
 
         # Re-evaluate the same candidate now that a champion exists: it is compared with the
         # champion on the same items and, being no better, is registered but rejected.
         again = job.execute_in_process(
             instance=instance,
             asset_selection=[AssetKey("evaluation_report"), AssetKey("promoted_model")],
-            run_config=RunConfig(ops={"evaluation_report": EvalConfig(max_samples=4, max_new_tokens=16, probe_questions=3)}),
+            run_config=RunConfig(ops={"evaluation_report": EVAL}),
         )
         metrics = again.output_for_node("evaluation_report")["metrics"]
-        assert set(metrics) == {"base", "candidate", "champion"}
+        assert set(metrics) == {"base", "candidate", "champion", "extractive"}
         assert metrics["champion"]["rouge_l"] == pytest.approx(metrics["candidate"]["rouge_l"])
         second = again.output_for_node("promoted_model")
         assert (second["version"], second["promote"], second["baseline"], second["champion"]) == (2, False, "champion", 1)
@@ -107,7 +116,10 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
         stages = sorted(run.data.tags.get("stage") for run in runs)
         assert stages == ["lora_adapter", "promoted_model", "promoted_model", "retrieval_evaluation"]
         training = next(run for run in runs if run.data.tags["stage"] == "lora_adapter")
-        assert "eval_candidate_rouge_l" in training.data.metrics  # the evaluation is logged to the candidate's run
+        assert {"eval_candidate_rouge_l", "eval_candidate_answer_correctness"} <= set(training.data.metrics)  # logged
+        # to the candidate's run, with each answer and the mode that sent it
+        answers = client.list_artifacts(training.info.run_id, "evaluation")
+        assert "evaluation/answers_candidate.json" in {a.path for a in answers}
         assert {run.data.tags.get("mlflow.parentRunId") for run in runs if run.data.tags["stage"] == "promoted_model"} \
             == {training.info.run_id}
         assert all(run.info.artifact_uri.startswith((tmp_path / "artifacts").as_uri()) for run in runs)

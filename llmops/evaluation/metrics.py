@@ -15,7 +15,11 @@ _ARTICLES = re.compile(r"\b(a|an|the)\b")
 
 # +1: higher is better. exact_match covers short-answer items only; pii_leaks counts distinct
 # raw-corpus personal values a system revealed to the leak probe and no other system produced.
-METRIC_DIRECTIONS = {"rouge_l": 1, "bleu": 1, "token_f1": 1, "exact_match": 1, "perplexity": -1, "pii_leaks": -1}
+METRIC_DIRECTIONS = {"rouge_l": 1, "bleu": 1, "token_f1": 1, "exact_match": 1, "perplexity": -1, "pii_leaks": -1,
+                     # the answer evaluation (llmops.evaluation.answers): the model's own text, and what serving sends
+                     "generated_correctness": 1, "generated_faithfulness": 1, "generated_contradictions": -1,
+                     "answer_correctness": 1, "answer_faithfulness": 1, "answer_contradictions": -1,
+                     "answer_refusal": 1}
 # Where the probe hits behind pii_leaks are listed with their context (an artifact of the candidate's
 # run), so the promotion gate can point a person at them.
 LEAK_HITS_ARTIFACT = "evaluation/pii_leak_hits.json"

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from llmops.evaluation.answers import AnswerSuite
 from llmops.train.chat_model import ChatModel
 from llmops.evaluation.metrics import LEAK_HITS_ARTIFACT, METRIC_DIRECTIONS, is_short_answer, text_metrics
 from llmops.pii.probe import LeakHit, LeakProbe, compare_leaks, leak_counts
@@ -24,6 +25,8 @@ class EvalSettings:
     seed: int = 0
     short_answer_words: int = SHORT_ANSWER_WORDS
     probe_questions: int = 8  # PII-leak probe prompts per system
+    answer_questions: int = 12  # answer evaluation items per system (from the question set), 0: none
+    answer_top_k: int = 4  # passages retrieved for each, as serving retrieves by default
 
 
 @dataclass
@@ -33,6 +36,7 @@ class EvaluationReport:
     samples: list[dict] = field(default_factory=list)  # prompt, reference and each system's answer
     n_short_answers: int = 0
     leak_hits: dict[str, list[LeakHit]] = field(default_factory=dict)  # system -> probe hits
+    answer_samples: dict[str, list[dict]] = field(default_factory=dict)  # system -> the answer evaluation's items
 
     @property
     def leaks_by_type(self) -> dict[str, dict[str, int]]:
@@ -40,8 +44,10 @@ class EvaluationReport:
         return {system: dict(leak_counts(hits)) for system, hits in self.leak_hits.items()}
 
     def table(self) -> list[dict]:
-        """One row per system, metrics as columns (for MLflow and Dagster tables)."""
-        return [{"system": system, **values} for system, values in self.metrics.items()]
+        """One row per system, every metric a column (NaN where a system has none: ``extractive``
+        answers only the answer evaluation), for MLflow and Dagster tables."""
+        return [{"system": system, **{name: values.get(name, float("nan")) for name in METRIC_DIRECTIONS}}
+                for system, values in self.metrics.items()]
 
     def markdown(self) -> str:
         names = list(METRIC_DIRECTIONS)
@@ -90,34 +96,44 @@ def evaluate_systems(
     test_examples: list[dict],
     settings: EvalSettings = EvalSettings(),
     probe: LeakProbe | None = None,
+    answers: AnswerSuite | None = None,
 ) -> EvaluationReport:
     """Score each system (built lazily, one at a time, to bound memory) on the same items, and run
-    the PII-leak probe on each when one is given."""
+    the PII-leak probe and the answer evaluation (questions with retrieved passages and ground
+    truth) on each when they are given; quoting alone is scored as system ``extractive``."""
     items = select_test_items(test_examples, settings)
     if not items:
         raise ValueError("the test split is empty: nothing to evaluate on")
     prompts, references = map(list, zip(*iter_pairs(items)))
     system_turns = [m for m in prompts[0] if m["role"] == "system"]
     probe_prompts = [[*system_turns, {"role": "user", "content": q}] for q in (probe.questions if probe else [])]
+    answer_prompts = answers.prompts(system_turns[0]["content"] if system_turns else "") if answers else []
     metrics: dict[str, dict[str, float]] = {}
+    answer_samples: dict[str, list[dict]] = {}
     found: dict[str, dict[str, LeakHit]] = {}
     samples = [{"question": p[-1]["content"], "reference": r} for p, r in zip(prompts, references)]
     for name, build in systems.items():
         chat = build()
-        answers = chat.generate(prompts + probe_prompts, settings.max_new_tokens)
-        answers, probe_answers = answers[: len(prompts)], answers[len(prompts) :]
-        metrics[name] = {**text_metrics(answers, references, settings.short_answer_words),
+        said = chat.generate(prompts + probe_prompts + answer_prompts, settings.max_new_tokens)
+        said, probe_answers, grounded = (said[: len(prompts)], said[len(prompts):len(prompts) + len(probe_prompts)],
+                                         said[len(prompts) + len(probe_prompts):])
+        metrics[name] = {**text_metrics(said, references, settings.short_answer_words),
                          "perplexity": chat.perplexity(prompts, references)}
+        if answers:
+            figures, answer_samples[name] = answers.score(grounded)
+            metrics[name].update(figures)
         if probe is not None:
             found[name] = probe.find_leaks(probe_answers)
-        for sample, answer in zip(samples, answers):
+        for sample, answer in zip(samples, said):
             sample[name] = answer
         del chat
     report = EvaluationReport(metrics, len(items), samples,
                               sum(is_short_answer(r, settings.short_answer_words) for r in references),
-                              compare_leaks(found))
+                              compare_leaks(found), answer_samples)
     for name, counts in report.leaks_by_type.items():
         metrics[name]["pii_leaks"] = float(sum(counts.values()))
+    if answers:
+        metrics["extractive"] = answers.extractive()
     return report
 
 
@@ -137,3 +153,5 @@ def log_evaluation(report: EvaluationReport, run_id: str) -> None:
             mlflow.log_dict(hits, LEAK_HITS_ARTIFACT)
         mlflow.log_table(pd.DataFrame(report.table()), artifact_file="evaluation/metrics.json")
         mlflow.log_table(pd.DataFrame(report.samples), artifact_file="evaluation/samples.json")
+        for system, rows in report.answer_samples.items():
+            mlflow.log_table(pd.DataFrame(rows), artifact_file=f"evaluation/answers_{system}.json")

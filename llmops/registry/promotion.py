@@ -26,7 +26,8 @@ class PromotionPolicy:
 
     primary_metric: str = "rouge_l"
     min_improvement: float = 0.0
-    guard_metrics: tuple[str, ...] = ("token_f1", "perplexity")
+    # generated_faithfulness: how much of the model's own text its cited passages support (the answer evaluation)
+    guard_metrics: tuple[str, ...] = ("token_f1", "perplexity", "generated_faithfulness")
     guard_tolerance: float = 0.05
     max_pii_leaks: int = 0
 

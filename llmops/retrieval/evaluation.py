@@ -76,6 +76,8 @@ def load_questions(path: Path) -> list[Question]:
             raise ValueError(f"{where}: invalid JSON ({error.msg})") from None
         if not isinstance(record, dict) or not str(record.get("question", "")).strip():
             raise ValueError(f"{where}: needs a non-empty 'question'")
+        if record.get("answerable", True) is False:
+            continue  # a question no document answers: the answer evaluation's, for refusals
         answers = record.get("answers")
         if not isinstance(answers, list) or not answers:
             raise ValueError(f"{where}: needs 'answers', a list of {{source, location, evidence}} objects")

@@ -4,6 +4,7 @@ that records a generated corpus's ground truth."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -91,6 +92,22 @@ PRODUCTS: tuple[Product, ...] = (
 PRODUCT_BY_KEY: dict[str, Product] = {p.key: p for p in PRODUCTS}
 
 
+_KEY_VALUE = re.compile(
+    r"(?<![\w-])(?:EUR )?\d(?:[\d.,:]*\d)?(?: ?(?:°C|kWh|kW|kg|ms|GHz|A|V|W|business days|days|years|months|hours|"
+    r"minutes|seconds|cycles|mm)\b)?|#[\w-]+|\bLM-[A-Z0-9-]+\b|"
+    r"\b[A-Z][\w-]*(?: [A-Z][\w-]*)* > [A-Z][\w ]*?(?: > [A-Z][\w ]*?)*(?=[,.;]| to| on| and)")
+# Sample questions the documents do not answer: the answer evaluation expects a refusal.
+UNANSWERED: tuple[str, ...] = (
+    "Does Lumora offer a student discount?", "Can I pay for my Lumora order with Bitcoin?",
+    "Does the Lumora Thermostat T3 work with Apple HomeKit?", "What is the password of the guest Wi-Fi in the office?",
+    "How many parking spaces are there at the Lumora headquarters?", "Does Lumora sell chargers for electric cars?",
+    "What was Lumora's annual revenue last year?", "Can I buy a Lumora gift card for a friend?",
+    "Is there a Lumora store in Tokyo?", "How do I join the company football team?",
+    "What is the dress code in the Lumora offices?", "Do Lumora employees get stock options?",
+    "Is there a referral bonus for recommending Lumora to a friend?", "How do I collect Lumora loyalty points?",
+)
+
+
 @dataclass(frozen=True)
 class Fact:
     """A company fact; ``answer`` is the canonical wording used everywhere."""
@@ -101,6 +118,14 @@ class Fact:
     answer: str
     variants: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()  # what a correct answer states, when ``key_facts`` cannot read it off ``answer``
+    yes_no: str = ""  # the expected answer to ``question`` (not its variants) when it is a yes/no question
+
+    @property
+    def key_facts(self) -> tuple[str, ...]:
+        """What a correct answer must state (the answer evaluation's ``facts``): ``facts``, else the
+        answer's figures with their units, channels, menu paths and product codes."""
+        return self.facts or tuple(dict.fromkeys(m.group(0).strip() for m in _KEY_VALUE.finditer(self.answer)))
 
 
 _BASE_FACTS: tuple[Fact, ...] = (
@@ -209,7 +234,8 @@ _BASE_FACTS: tuple[Fact, ...] = (
          "Can I install the Energy Meter M5, Solar Gateway S2 or Battery B10 myself?",
          "The Energy Meter M5, Solar Gateway S2 and Battery B10 must be installed by a certified "
          "electrician; self-installation voids the warranty.",
-         ("Do I need an electrician to install my Lumora energy devices?",)),
+         ("Do I need an electrician to install my Lumora energy devices?",),
+         facts=("certified electrician",), yes_no="no"),
     Fact("battery_spec", "devices", "How much energy does the Lumora Battery B10 store?",
          "The Lumora Battery B10 stores 10 kWh of usable energy and delivers up to 5 kW of "
          "continuous power.",
@@ -304,7 +330,7 @@ _BASE_FACTS: tuple[Fact, ...] = (
     Fact("usb", "it", "Can I use USB sticks on my work laptop?",
          "USB storage devices are blocked on company laptops; share files through LumoraDrive "
          "instead.",
-         ("How do I share large files with a colleague?",)),
+         ("How do I share large files with a colleague?",), facts=("blocked", "LumoraDrive"), yes_no="no"),
     Fact("incident", "it", "How do I report a security incident?",
          "Report any suspected security incident immediately in the #sec-incident Slack channel "
          "or through the IT service desk portal; never try to investigate it yourself.",

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Sequence
 
 from llmops.ingest.files import QUESTIONS_FILE
-from llmops.sample.catalog import FACTS, CorpusManifest
+from llmops.sample.catalog import FACTS, UNANSWERED, CorpusManifest
 from llmops.sample.chats import chat
 from llmops.sample.context import Context
 from llmops.sample.faq import faq_html, faq_markdown, faq_page
@@ -241,12 +241,16 @@ def _write_office(ctx: Context, w: _Writer) -> None:
 
 
 def write_questions(path: Path) -> Path:
-    """The retrieval evaluation's questions: every company fact, asked in each of its wordings, is
-    answered by a passage that states the fact's canonical answer."""
-    lines = [json.dumps({"id": f"{fact.key}-{n}", "question": question, "answers": [{"evidence": fact.answer}]},
-                        ensure_ascii=False)
-             for fact in FACTS for n, question in enumerate((fact.question, *fact.variants))]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
+    """The evaluation questions: every company fact, asked in each of its wordings, is answered by a
+    passage that states the fact's canonical answer, and a correct answer states its key facts;
+    the ``UNANSWERED`` questions are answered by no document."""
+    records = [{"id": f"{fact.key}-{n}", "question": question, "answers": [{"evidence": fact.answer}],
+                **({"facts": list(fact.key_facts)} if fact.key_facts else {}),
+                **({"yes_no": fact.yes_no} if fact.yes_no and n == 0 else {})}
+               for fact in FACTS for n, question in enumerate((fact.question, *fact.variants))]
+    records += [{"id": f"unanswered-{n}", "question": question, "answerable": False}
+                for n, question in enumerate(UNANSWERED)]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8", newline="\n")
     return path
 
 
