@@ -309,8 +309,9 @@ def test_a_backup_restored_into_another_home_serves_its_champion_from_there(
     ask = [{"role": "user", "content": "What does error E14 mean?"}]
     hits = served.champion.retrieve(ask, 1)
     assert [hit.doc_id for hit in hits] == ["e14"]
-    answer = served.champion.complete(ask, 8, hits)
-    assert answer.text.strip() and answer.completion_tokens > 0
+    answer, grounded = served.champion.complete(ask, 8, hits)
+    assert answer.text.strip() and answer.completion_tokens > 0  # the restored champion generated, and what it
+    assert grounded.mode.value in ("generated", "verified", "extractive")  # said was held to the passage
 
 
 # --- manifests -------------------------------------------------------------------------------------
