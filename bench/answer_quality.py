@@ -110,12 +110,12 @@ def run_set(name: str, docs_folder: Path, limit: int | None, embedder: Embedder,
     items = load_items(questions)[:limit]
     retriever = Retriever(uri, embedder)
     answerer = Answerer(None, retriever, "bench", DEFAULT_SYSTEM_PROMPT)
-    grounder: Grounder = answerer.grounder
+    grounder = Grounder(Embedder(runtime="onnx").encode)  # as serving holds answers to passages
     hits = retriever.search_many([i.question for i in items], TOP_K)
     raw = generations.answers([answerer.build_messages([{"role": "user", "content": i.question}], h)
                                for i, h in zip(items, hits)])
     systems = {"generation": [], "auto": [], "extractive": []}
-    seconds = []
+    seconds, relevance = [], []
     for item, found_hits, generated in zip(items, hits, raw):
         texts = tuple(h.text for h in found_hits)
         started = time.perf_counter()
@@ -124,11 +124,18 @@ def run_set(name: str, docs_folder: Path, limit: int | None, embedder: Embedder,
         auto = (grounder.checked(item.question, generated, passages, found) if grounder.answerable(found)
                 else grounder.not_found())
         seconds.append(time.perf_counter() - started)
+        relevance.append(found.relevance)
         quoted = grounder.extractive(found) if grounder.answerable(found) else grounder.not_found()
         for system, reply in (("generation", Reply(generated, "generated", texts)),
                               ("auto", Reply(auto.text, auto.mode.value, tuple(texts[i] for i in auto.quotes))),
                               ("extractive", Reply(quoted.text, quoted.mode.value, tuple(texts[i] for i in quoted.quotes)))):
-            systems[system].append(score(item, reply, grounder.passages(texts)))
+            systems[system].append(score(item, reply, passages))
+    (CACHE / f"{name}-answers.json").write_text(json.dumps(
+        [{"id": s.item.id, "question": s.item.question, "answerable": s.item.answerable,
+          "relevance": round(relevance[i], 3), **{system: {"text": scored[i].reply.text, "mode": scored[i].reply.mode,
+          "correct": scored[i].correct, "faithfulness": scored[i].faithfulness, "contradiction": scored[i].contradiction,
+          "refused": scored[i].refused} for system, scored in systems.items()}}
+         for i, s in enumerate(systems["auto"])], indent=1, ensure_ascii=False))
     print(f"\n{name}: {sum(i.answerable for i in items)} answerable, {sum(not i.answerable for i in items)} unanswerable; "
           f"{len(docs)} documents")
     columns = ("correctness", "faithfulness", "contradictions", "citation_precision", "false_refusal", "refusal")
@@ -138,7 +145,8 @@ def run_set(name: str, docs_folder: Path, limit: int | None, embedder: Embedder,
         figures[system] = summarize(scored)
         print(f"{system:<12}" + "".join(f"{figures[system][c]:>20.3f}" for c in columns))
     modes = [s.reply.mode for s in systems["auto"]]
-    print("auto modes: " + ", ".join(f"{m} {modes.count(m)}" for m in sorted(set(modes))))
+    print("auto modes: " + ", ".join(f"{m} {modes.count(m)}" for m in sorted(set(modes)))
+          + f"; per-item answers in {CACHE.relative_to(REPO)}/{name}-answers.json")
     print(f"verification (extract + verify) per answer: p50 {statistics.median(seconds) * 1000:.0f} ms, "
           f"p95 {sorted(seconds)[int(0.95 * (len(seconds) - 1))] * 1000:.0f} ms")
     return figures

@@ -37,6 +37,9 @@ def test_claims_read_numbers_negation_names_and_sentences() -> None:
     assert numbers("LM-BAT-B10 ships today") == frozenset()  # a code is a name, not a number
     split = [s.text for s in sentences("Yes. Bring it, e.g. by car. Then go.\n1. First step.\n2. Second step.\n支持。请联系我们！")]
     assert split == ["Yes.", "Bring it, e.g. by car.", "Then go.", "1. First step.", "2. Second step.", "支持。", "请联系我们！"]
+    # a soft line wrap or a semicolon does not end a sentence; a citation marker does
+    assert [s.text for s in sentences("Files are not\naffected; see below. “Quoted” [1] “Other” [12]\n\nNext")] == [
+        "Files are not\naffected; see below.", "“Quoted” [1]", "“Other” [12]", "Next"]
     assert negated("You cannot turn it off.") and negated("It isn't covered") and negated("不支持自行安装")
     assert not negated("It is not without risk.") and not negated("It works offline.")
     assert named_items("Support opens in Berlin at the LM-HUB-H2 desk (CET).") >= {"berlin", "lm-hub-h2", "cet"}
@@ -126,6 +129,9 @@ def test_answer_scoring_correctness_contradiction_citations_and_refusal(grounder
     invented = score(hours, Reply("Saturdays from 09:00 to 17:00.", "generated", (HOURS, RESET)), passages)
     assert not invented.correct and invented.contradiction and invented.citation_precision == 0.5
     assert invented.faithfulness == 0.0
+    noted = score(hours, Reply("Saturdays from 09:00 to 14:00. (1 sentence removed: not supported by the cited passages.)",
+                               Mode.VERIFIED.value, (HOURS,)), passages)
+    assert noted.correct and noted.faithfulness == 1.0  # the removal note is not a claim
     refusal = score(discount, Reply(NOT_FOUND, Mode.NOT_FOUND.value, ()), passages)
     false_refusal = score(hours, Reply("The documents do not say.", "generated", ()), passages)
     figures = summarize([right, invented, refusal, false_refusal])
@@ -133,3 +139,23 @@ def test_answer_scoring_correctness_contradiction_citations_and_refusal(grounder
     assert figures["refusal"] == 1.0 and figures["false_refusal"] == pytest.approx(1 / 3)
     assert figures["faithfulness"] == pytest.approx(0.5)
     assert AnswerItem("x", "?").answerable
+
+
+def test_sentence_vectors_are_embedded_once_and_the_oldest_forgotten() -> None:
+    import numpy as np
+
+    from llmops.grounding.passages import SentenceVectors
+
+    asked: list[list[str]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        asked.append(list(texts))
+        return np.array([[float(len(t)), 1.0] for t in texts], np.float32)
+
+    vectors = SentenceVectors(encode, size=3)
+    first = vectors(["a", "bb", "a"])
+    assert asked == [["a", "bb"]] and first.tolist() == [[1, 1], [2, 1], [1, 1]]
+    assert vectors(["bb", "a"]).tolist() == [[2, 1], [1, 1]] and len(asked) == 1  # nothing embedded again
+    vectors(["ccc", "dddd"])  # "bb" is the least recently used: forgotten
+    vectors(["bb"])
+    assert asked[-1] == ["bb"] and vectors([]).shape == (0, 0)

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from llmops.grounding.answer import Grounder
+from llmops.grounding.answer import Grounder, without_note
 from llmops.grounding.claims import clean, negated, numbers, sentences
 from llmops.grounding.passages import Passages
 from llmops.grounding.prompt import grounded_messages
@@ -136,7 +136,7 @@ def score(item: AnswerItem, reply: Reply, passages: Passages) -> Scored:
     correct = correct and not contradiction
     if any(numbers(alt) for fact in item.facts for alt in fact):
         contradiction = contradiction or bool(numbers(reply.text) - passages.numbers - numbers(item.question))
-    checks = verify(item.question, reply.text, passages)
+    checks = verify(item.question, without_note(reply.text), passages)
     faithfulness = sum(c.supported for c in checks) / len(checks) if checks else 0.0
     needles = [_folded(e) for e in item.evidence] + [_folded(alt) for fact in item.facts for alt in fact]
     holding = [any(n and n in _folded(p) for n in needles) for p in reply.cited]

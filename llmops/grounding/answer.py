@@ -14,13 +14,14 @@ Modes, as the response names them:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from llmops.grounding.claims import sentences
 from llmops.grounding.extract import Extract, extract
-from llmops.grounding.passages import Encode, Passages
+from llmops.grounding.passages import Encode, Passages, SentenceVectors
 from llmops.grounding.verify import Check, Thresholds, verify
 
 NOT_FOUND = ("The documents I can search do not answer this. The nearest passages I found are listed in the "
@@ -64,7 +65,7 @@ class Grounder:
     """Grounds answers in retrieved passages with ``encode`` (the index's sentence embedder)."""
 
     def __init__(self, encode: Encode, settings: GroundingSettings = GroundingSettings()) -> None:
-        self.encode, self.settings = encode, settings
+        self.encode, self.settings = SentenceVectors(encode), settings
 
     def passages(self, texts: Sequence[str]) -> Passages:
         return Passages(texts, self.encode)
@@ -110,6 +111,14 @@ class Grounder:
 
 def removal_note(removed: int) -> str:
     return f"({removed} sentence{'s' * (removed > 1)} removed: not supported by the cited passages.)"
+
+
+_REMOVAL_NOTE = re.compile(r"\s*\(\d+ sentences? removed: not supported by the cited passages\.\)$")
+
+
+def without_note(text: str) -> str:
+    """A verified answer without its removal note: what it claims."""
+    return _REMOVAL_NOTE.sub("", text)
 
 
 class VerifiedStream:

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# A sentence ends at . ! ? ; (followed by space) or at Chinese 。！？； (followed by anything), and at line breaks.
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)|(?<=[。！？；])|\n+")
+# A sentence ends at . ! ? followed by space, at Chinese 。！？； , after a citation marker ("[2]"), at a
+# blank line, and at a line break before a list item, heading, quote or table row. Other line breaks
+# are soft wraps inside a sentence (manuals converted from HTML or PDF are full of them).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？；])|(?<=\[\d\])\s+|(?<=\[\d\d\])\s+|\n\s*\n\s*|"
+                           r"\n(?=\s*(?:[-*•+]\s|\d{1,2}[.)]\s|#{1,6}\s|>|\|))")
 _LIST_MARK = re.compile(r"^\s*(?:[-*•+]\s+|\d{1,2}[.)]\s+|#{1,6}\s+|>\s*)")
 _CITATION_MARK = re.compile(r"\s*\[\d{1,2}\](?:\[\d{1,2}\])*")
 # "e.g. the", "Dr. Smith", "No. 5": a full stop after these does not end a sentence.

@@ -46,7 +46,7 @@ class Check:
 
 def verify(question: str, answer: str, passages: Passages, thresholds: Thresholds = Thresholds()) -> list[Check]:
     """One check per sentence of ``answer``, in order."""
-    asked_numbers, asked = numbers(question), question.casefold()
+    asked_numbers, asked = numbers(question), clean(question).casefold()
     checks, pending = [], []
     for sentence in sentences(answer):
         text = clean(sentence.text).strip()
