@@ -58,7 +58,9 @@ def test_verifier_keeps_supported_sentences_and_names_why_others_go(grounder, pa
     assert [c.supported for c in grounded.checks] == [True, False, False]
     assert "17:00" in grounded.checks[1].reason and "berlin" in grounded.checks[2].reason
     assert grounded.mode is Mode.VERIFIED
-    assert grounded.text == "Support is open on Saturdays from 09:00 to 14:00 CET. (2 sentences removed: not supported by the cited passages.)"
+    # the supported sentence, the note, then the passage sentence that answers, quoted
+    assert grounded.text == ("Support is open on Saturdays from 09:00 to 14:00 CET. (2 sentences removed: not supported "
+                             f"by the cited passages.) From the documents: “{sentences(HOURS)[0].text}” [2]")
     assert grounded.quotes == {1: [sentences(HOURS)[0].text]}
 
 
@@ -129,8 +131,8 @@ def test_answer_scoring_correctness_contradiction_citations_and_refusal(grounder
     invented = score(hours, Reply("Saturdays from 09:00 to 17:00.", "generated", (HOURS, RESET)), passages)
     assert not invented.correct and invented.contradiction and invented.citation_precision == 0.5
     assert invented.faithfulness == 0.0
-    noted = score(hours, Reply("Saturdays from 09:00 to 14:00. (1 sentence removed: not supported by the cited passages.)",
-                               Mode.VERIFIED.value, (HOURS,)), passages)
+    noted = score(hours, Reply("Saturdays from 09:00 to 14:00. (1 sentence removed: not supported by the cited passages.) "
+                               f"From the documents: “{sentences(HOURS)[0].text}” [1]", Mode.VERIFIED.value, (HOURS,)), passages)
     assert noted.correct and noted.faithfulness == 1.0  # the removal note is not a claim
     refusal = score(discount, Reply(NOT_FOUND, Mode.NOT_FOUND.value, ()), passages)
     false_refusal = score(hours, Reply("The documents do not say.", "generated", ()), passages)

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from llmops.train.base_model import BaseModelSpec
-from llmops.train.chat_model import Completion, GenerationSettings, load_chat_model
+from llmops.train.chat_model import GenerationSettings, load_chat_model
 from llmops.pii.scrubber import Scrubber
 from llmops.evaluation.report import EvalSettings, evaluate_systems, log_evaluation
 from llmops.train.lora_adapter import (
@@ -174,8 +174,8 @@ def test_serving_answers_with_sources(trained, corpus, base_spec, model_cache, t
     assert "E14" in top[0].text and top[0].score >= top[-1].score
     answerer = Answerer(load_chat_model(base_spec, model_cache, result.adapter_dir, GenerationSettings(max_new_tokens=24)),
                         retriever, "assistant:1", SYSTEM, Scrubber())
-    leaked = answerer.scrubbed(Completion("Write to jane.doe@example.com or call +44 20 7946 0958.", 12, 40, "stop"))
-    assert leaked.text == "Write to <EMAIL_ADDRESS_1> or call <PHONE_NUMBER_1>." and leaked.completion_tokens == 12
+    leaked = answerer.scrub("Write to jane.doe@example.com or call +44 20 7946 0958.")
+    assert leaked == "Write to <EMAIL_ADDRESS_1> or call <PHONE_NUMBER_1>."
     http = TestClient(create_app(answerer))
     reply = http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": "What does error E14 mean?"}]})
     assert reply.status_code == 200, reply.text

@@ -3,7 +3,8 @@
 Modes, as the response names them:
 
 - ``generated``: the model's answer, every sentence supported by the cited passages;
-- ``verified``: the model's answer with its unsupported sentences removed, and a note that says so;
+- ``verified``: the model's supported sentences, a note that says how many were removed, and the
+  extractive answer after it ("From the documents: ...");
 - ``extractive``: sentences quoted from the passages, with their citation numbers; sent when the
   caller asks for it, or when no generated sentence holds up;
 - ``not_found``: the passages are not relevant enough (``min_relevance``) to answer from; the answer
@@ -94,7 +95,9 @@ class Grounder:
         return self.finished(verify(question, generated, passages, self.settings.thresholds), passages, found)
 
     def finished(self, checks: list[Check], passages: Passages, found: Extract) -> Grounded:
-        """The answer from the verdicts on every generated sentence."""
+        """The answer from the verdicts on every generated sentence: the supported sentences, and
+        where some were removed, the note that says so and the extractive answer after it (it was
+        right more often than the sentences that held up alone, bench/RESULTS.md)."""
         kept = [c for c in checks if c.supported]
         if not kept:
             return _with_checks(self.extractive(found), checks)
@@ -106,14 +109,19 @@ class Grounder:
         text = " ".join(c.text for c in kept)
         if len(kept) == len(checks):
             return Grounded(text, Mode.GENERATED, quotes, checks)
-        return Grounded(f"{text} {removal_note(len(checks) - len(kept))}", Mode.VERIFIED, quotes, checks)
+        quoted = self.extractive(found)
+        for passage, texts in quoted.quotes.items():
+            quotes.setdefault(passage, []).extend(t for t in texts if t not in quotes[passage])
+        return Grounded(f"{text}{_replacement(len(checks) - len(kept), quoted)}", Mode.VERIFIED, quotes, checks)
 
 
-def removal_note(removed: int) -> str:
-    return f"({removed} sentence{'s' * (removed > 1)} removed: not supported by the cited passages.)"
+def _replacement(removed: int, quoted: Grounded) -> str:
+    """What follows the supported sentences of a verified answer: the note, then the quotes."""
+    note = f" ({removed} sentence{'s' * (removed > 1)} removed: not supported by the cited passages.)"
+    return f"{note} From the documents: {quoted.text}" if quoted.mode is Mode.EXTRACTIVE else note
 
 
-_REMOVAL_NOTE = re.compile(r"\s*\(\d+ sentences? removed: not supported by the cited passages\.\)$")
+_REMOVAL_NOTE = re.compile(r"\s*\(\d+ sentences? removed: not supported by the cited passages\.\)( From the documents:)?")
 
 
 def without_note(text: str) -> str:
@@ -123,7 +131,8 @@ def without_note(text: str) -> str:
 
 class VerifiedStream:
     """A generated answer released a sentence at a time, each once it is complete and verified; at
-    the end the removal note, or the extractive answer when no sentence held up (then ``grounded``)."""
+    the end the removal note and the quotes, or the extractive answer when no sentence held up
+    (then ``grounded`` says how it was grounded)."""
 
     def __init__(self, grounder: Grounder, question: str, passages: Passages, found: Extract) -> None:
         self.grounder, self.question, self.passages, self.found = grounder, question, passages, found
@@ -144,7 +153,7 @@ class VerifiedStream:
         released = self._release(self._pending)
         self.grounded = self.grounder.finished(self.checks, self.passages, self.found)
         if self.grounded.mode is Mode.VERIFIED:
-            return f"{released} {removal_note(self.grounded.removed)}"
+            return f"{released}{_replacement(self.grounded.removed, self.grounder.extractive(self.found))}"
         return released if self._sent else self.grounded.text
 
     def _release(self, text: str) -> str:

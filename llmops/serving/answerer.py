@@ -128,10 +128,6 @@ class Answerer:
         """Unrelated texts (different requests) scrubbed in one batched pass, each on its own."""
         return [r.text for r in self.scrub_results(texts, together=False)]
 
-    def scrubbed(self, completion: Completion, context: Sequence[str] = ()) -> Completion:
-        """The completion with any personal data the model produced replaced by placeholders."""
-        return replace(completion, text=self.scrub(completion.text, context))
-
 
 def last_user_message(messages: Messages) -> str:
     return next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
