@@ -133,7 +133,7 @@ def test_answer_scoring_correctness_contradiction_citations_and_refusal(grounder
     assert invented.faithfulness == 0.0
     noted = score(hours, Reply("Saturdays from 09:00 to 14:00. (1 sentence removed: not supported by the cited passages.) "
                                f"From the documents: “{sentences(HOURS)[0].text}” [1]", Mode.VERIFIED.value, (HOURS,)), passages)
-    assert noted.correct and noted.faithfulness == 1.0  # the removal note is not a claim
+    assert noted.correct and noted.faithfulness == 1.0 and not noted.contradiction  # the removal note is no claim
     refusal = score(discount, Reply(NOT_FOUND, Mode.NOT_FOUND.value, ()), passages)
     false_refusal = score(hours, Reply("The documents do not say.", "generated", ()), passages)
     figures = summarize([right, invented, refusal, false_refusal])

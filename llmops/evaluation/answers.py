@@ -129,14 +129,15 @@ class Scored:
 def score(item: AnswerItem, reply: Reply, passages: Passages) -> Scored:
     """``reply`` judged against ``item``; ``passages`` are the cited passages, read by the verifier."""
     said_no = refused(reply)
+    text = without_note(reply.text)  # the removal note is not a claim (its count is no figure)
     if not item.answerable or said_no:
         return Scored(item, reply, False, said_no, None, False, None)
-    correct = all(any(states(reply.text, alt) for alt in fact) for fact in item.facts)
-    contradiction = bool(item.yes_no) and polarity(reply.text) != item.yes_no
+    correct = all(any(states(text, alt) for alt in fact) for fact in item.facts)
+    contradiction = bool(item.yes_no) and polarity(text) != item.yes_no
     correct = correct and not contradiction
     if any(numbers(alt) for fact in item.facts for alt in fact):
-        contradiction = contradiction or bool(numbers(reply.text) - passages.numbers - numbers(item.question))
-    checks = verify(item.question, without_note(reply.text), passages)
+        contradiction = contradiction or bool(numbers(text) - passages.numbers - numbers(item.question))
+    checks = verify(item.question, text, passages)
     faithfulness = sum(c.supported for c in checks) / len(checks) if checks else 0.0
     needles = [_folded(e) for e in item.evidence] + [_folded(alt) for fact in item.facts for alt in fact]
     holding = [any(n and n in _folded(p) for n in needles) for p in reply.cited]
