@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from llmops.grounding.answer import Grounded, Grounder, GroundingSettings, Mode, VerifiedStream
+from llmops.grounding.extract import Extract
+from llmops.grounding.passages import Passages
 from llmops.grounding.prompt import grounded_messages
 from llmops.pii.scrubber import Scrubber, ScrubResult
 from llmops.retrieval.search import Hit, Retriever
@@ -69,18 +71,13 @@ class Answerer:
         """The answer to send, scrubbed, and how it was grounded (see ``llmops.grounding.answer``):
         nothing is generated for an extractive or a "not in the documents" answer."""
         question = last_user_message(messages)
-        unused = Completion("", 0, 0, "stop")
         if self.grounder is None or not hits:
             completion = self.chat.complete([self.build_messages(messages, hits)], max_tokens, sampling)[0]
             grounded = Grounded(completion.text, Mode.UNGROUNDED, {})
         else:
-            passages = self.grounder.passages([hit.text for hit in hits])
-            found = self.grounder.extract(question, passages)
-            if not self.grounder.answerable(found):
-                completion, grounded = unused, self.grounder.not_found()
-            elif mode == "extractive":
-                completion, grounded = unused, self.grounder.extractive(found)
-            else:
+            passages, found, grounded = self._decided(question, hits, mode)
+            completion = Completion("", 0, 0, "stop")
+            if grounded is None:
                 completion = self.chat.complete([self.build_messages(messages, hits)], max_tokens, sampling)[0]
                 grounded = self.grounder.checked(question, completion.text, passages, found)
         return replace(completion, text=self.scrub(grounded.text, [m["content"] for m in messages])), grounded
@@ -93,10 +90,8 @@ class Answerer:
         if self.grounder is None or not hits:
             raw = self.chat.stream(self.build_messages(messages, hits), max_tokens, sampling)
             return raw, lambda: Grounded("", Mode.UNGROUNDED, {})
-        passages = self.grounder.passages([hit.text for hit in hits])
-        found = self.grounder.extract(question, passages)
-        if not self.grounder.answerable(found) or mode == "extractive":
-            grounded = self.grounder.extractive(found) if self.grounder.answerable(found) else self.grounder.not_found()
+        passages, found, grounded = self._decided(question, hits, mode)
+        if grounded is not None:
             return iter([StreamChunk(grounded.text, "stop", 0, 0)]), lambda: grounded
         verified = VerifiedStream(self.grounder, question, passages, found)
 
@@ -106,6 +101,16 @@ class Answerer:
                 yield replace(chunk, text=text)
 
         return chunks(), lambda: verified.grounded
+
+    def _decided(self, question: str, hits: list[Hit], mode: str) -> tuple[Passages, Extract, Grounded | None]:
+        """The passages and their extract for ``question``, and the answer where nothing need be
+        generated ("not in the documents", or quotes asked for)."""
+        passages = self.grounder.passages([hit.text for hit in hits])
+        found = self.grounder.extract(question, passages)
+        if not self.grounder.answerable(found):
+            return passages, found, self.grounder.not_found()
+        return passages, found, self.grounder.extractive(found) if mode == "extractive" else None
+
     def scrub(self, text: str, context: Sequence[str] = ()) -> str:
         """``text`` without personal data. Values found in ``context`` (the user's own messages) are
         removed from ``text`` too: an answer that echoes "Priya" gives the recognizers no clue that
