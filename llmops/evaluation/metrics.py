@@ -1,15 +1,27 @@
 """Offline text metrics: nothing here downloads a metric script from a hub.
 
 ROUGE-L comes from ``rouge_score`` and BLEU from ``sacrebleu`` (both well-kept reference
-implementations); token F1 and exact match follow the SQuAD normalization.
+implementations); token F1 and exact match follow the SQuAD normalization. Every metric is also a
+Hugging Face ``evaluate`` module kept in this repo (``modules/<name>/<name>.py``, loaded by path with
+``load_metric``), so the evaluation report, a notebook or another team computes them one way; the
+modules call the functions here, which stay the one home of the scoring.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from llmops.settings import Settings
+
+if TYPE_CHECKING:
+    from evaluate import EvaluationModule
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 
@@ -23,6 +35,8 @@ METRIC_DIRECTIONS = {"rouge_l": 1, "bleu": 1, "token_f1": 1, "exact_match": 1, "
 # Where the probe hits behind pii_leaks are listed with their context (an artifact of the candidate's
 # run), so the promotion gate can point a person at them.
 LEAK_HITS_ARTIFACT = "evaluation/pii_leak_hits.json"
+MODULES_DIR = Path(__file__).parent / "modules"
+TEXT_METRICS = ("rouge_l", "bleu", "token_f1", "exact_match")  # the reference-based modules
 
 
 def normalize_answer(text: str) -> str:
@@ -70,16 +84,35 @@ def is_short_answer(reference: str, max_words: int) -> bool:
     return 0 < len(normalize_answer(reference).split()) <= max_words
 
 
+@cache
+def load_metric(name: str) -> EvaluationModule:
+    """The ``evaluate`` module ``name`` of this repo, loaded from its folder, once per process.
+
+    ``evaluate`` is imported here, not at the top, so that importing ``METRIC_DIRECTIONS`` stays
+    light. It copies the module into its modules cache (``HF_MODULES_CACHE``, by default under
+    ``LLMOPS_HOME/evaluate``: runtime state, git-ignored) and imports it from there; inputs are kept
+    in memory, so no Arrow files or locks are written. The path is absolute and the hub is off
+    (``HF_EVALUATE_OFFLINE``, `llmops.settings`): a name that is not a module here fails instead of
+    being looked up.
+    """
+    cache_dir = Settings.from_env().home / "evaluate"
+    os.environ.setdefault("HF_MODULES_CACHE", str(cache_dir / "modules"))
+    import evaluate
+
+    return evaluate.load(str(MODULES_DIR / name), cache_dir=str(cache_dir), keep_in_memory=True)
+
+
 def text_metrics(predictions: Sequence[str], references: Sequence[str], short_answer_words: int) -> dict[str, float]:
     """All reference-based metrics for one system's answers; exact match over the short-answer
-    items only (NaN when there are none)."""
+    items only (NaN when there are none).
+
+    Each module is computed on its own and the results merged: ``evaluate.combine`` forwards every
+    keyword to every module, so ROUGE-L, BLEU and token F1 would be handed ``short_answer_words`` too.
+    """
     if len(predictions) != len(references):
         raise ValueError(f"{len(predictions)} predictions for {len(references)} references")
-    n = max(len(predictions), 1)
-    short = [(p, r) for p, r in zip(predictions, references) if is_short_answer(r, short_answer_words)]
-    return {
-        "rouge_l": rouge_l(predictions, references),
-        "bleu": bleu(predictions, references),
-        "token_f1": sum(map(token_f1, predictions, references)) / n,
-        "exact_match": sum(exact_match(p, r) for p, r in short) / len(short) if short else float("nan"),
-    }
+    scores: dict[str, float] = {}
+    for name in TEXT_METRICS:
+        extra = {"short_answer_words": short_answer_words} if name == "exact_match" else {}
+        scores.update(load_metric(name).compute(predictions=list(predictions), references=list(references), **extra))
+    return scores
