@@ -31,15 +31,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from llmops.evaluation.metrics import load_metric
 from llmops.grounding.answer import Grounder, without_note
 from llmops.grounding.claims import clean, negated, numbers, sentences
 from llmops.grounding.passages import Passages
-from llmops.grounding.prompt import grounded_messages
+from llmops.grounding.prompt import grounded_messages, refuses
 from llmops.grounding.verify import verify
+from llmops.retrieval.evaluation import normalize
 from llmops.retrieval.search import Hit
 
-_REFUSAL = re.compile(r"do(?:es)? not (?:answer|contain|say|mention|cover)|not in the documents|"
-                      r"(?:no|not find any|not have) (?:information|details)|i (?:do not|don't) know|cannot find", re.I)
 _YES_NO = re.compile(r"^\W*(yes|no)\b", re.I)
 
 
@@ -88,7 +88,9 @@ def load_items(path: Path) -> list[AnswerItem]:
 
 
 def _folded(text: str) -> str:
-    return " ".join(clean(text).casefold().replace("*", "").replace("`", "").split())
+    """Text as facts and evidence are looked for in it: as the retrieval evaluation compares evidence,
+    after the claim reader's cleaning (citation markers and list marks gone)."""
+    return normalize(clean(text))
 
 
 def states(answer: str, fact: str) -> bool:
@@ -112,7 +114,7 @@ def polarity(answer: str) -> str:
 
 
 def refused(reply: Reply) -> bool:
-    return reply.mode == "not_found" or bool(_REFUSAL.search(reply.text))
+    return reply.mode == "not_found" or refuses(reply.text)
 
 
 @dataclass(frozen=True)
@@ -197,31 +199,40 @@ class AnswerSuite:
     def score(self, generated: Sequence[str]) -> tuple[dict[str, float], list[dict]]:
         """One system's figures from its answers to ``prompts(...)``: ``generated_*`` for the model's
         own text, ``answer_*`` for what serving sends (the auto mode); and one sample per item."""
-        own, served, samples = [], [], []
+        own, served = [], []
         for item, hits, text in zip(self.items, self.hits, generated):
             texts = tuple(h.text for h in hits)
             passages = self.grounder.passages(texts)
             found = self.grounder.extract(item.question, passages)
             grounded = (self.grounder.checked(item.question, text, passages, found) if self.grounder.answerable(found)
                         else self.grounder.not_found())
-            own.append(score(item, Reply(text, "generated", texts), passages))
-            served.append(score(item, Reply(grounded.text, grounded.mode.value,
-                                            tuple(texts[i] for i in grounded.quotes)), passages))
-            samples.append({"id": item.id, "question": item.question, "generated": text, "answer": grounded.text,
-                            "mode": grounded.mode.value, "correct": served[-1].correct})
-        return {**_figures("generated", summarize(own)), **_figures("answer", summarize(served))}, samples
+            own.append(Reply(text, "generated", texts))
+            served.append(Reply(grounded.text, grounded.mode.value, tuple(texts[i] for i in grounded.quotes)))
+        answer = self._quality(served)
+        samples = [{"id": item.id, "question": item.question, "generated": text, "answer": reply.text,
+                    "mode": reply.mode, "correct": correct}
+                   for item, text, reply, correct in zip(self.items, generated, served, answer["correct"])]
+        return {**_figures("generated", self._quality(own)), **_figures("answer", answer)}, samples
 
     def extractive(self) -> dict[str, float]:
         """The figures of quoting alone (no model): the floor a generated answer should beat."""
-        scored = []
+        quoted = []
         for item, hits in zip(self.items, self.hits):
             texts = tuple(h.text for h in hits)
-            passages = self.grounder.passages(texts)
-            found = self.grounder.extract(item.question, passages)
-            quoted = self.grounder.extractive(found) if self.grounder.answerable(found) else self.grounder.not_found()
-            scored.append(score(item, Reply(quoted.text, quoted.mode.value, tuple(texts[i] for i in quoted.quotes)),
-                                passages))
-        return _figures("answer", summarize(scored))
+            found = self.grounder.extract(item.question, self.grounder.passages(texts))
+            answer = self.grounder.extractive(found) if self.grounder.answerable(found) else self.grounder.not_found()
+            quoted.append(Reply(answer.text, answer.mode.value, tuple(texts[i] for i in answer.quotes)))
+        return _figures("answer", self._quality(quoted))
+
+    def _quality(self, replies: Sequence[Reply]) -> dict[str, float | list[bool]]:
+        """The ``answer_quality`` metric module on one reply per item: the figures of ``summarize``
+        and whether each reply is ``correct``."""
+        return load_metric("answer_quality").compute(
+            predictions=[r.text for r in replies], modes=[r.mode for r in replies],
+            questions=[i.question for i in self.items], passages=[[h.text for h in hits] for hits in self.hits],
+            cited=[list(r.cited) for r in replies], facts=[[list(f) for f in i.facts] for i in self.items],
+            yes_no=[i.yes_no for i in self.items], evidence=[list(i.evidence) for i in self.items],
+            answerable=[i.answerable for i in self.items], grounder=self.grounder)
 
 
 def _figures(prefix: str, summary: dict[str, float]) -> dict[str, float]:
