@@ -11,6 +11,7 @@ import pytest
 from llmops.evaluation.answers import AnswerItem, Reply, load_items, polarity, score, states, summarize
 from llmops.grounding.answer import NOT_FOUND, Grounder, Mode, VerifiedStream
 from llmops.grounding.claims import content_words, named_items, negated, numbers, sentences
+from llmops.grounding.prompt import NO_ANSWER
 from llmops.retrieval.embedder import Embedder
 
 BATTERY = ("## Can I install the battery myself?\nThe Lumora Battery B10 must be installed by a certified electrician. "
@@ -92,6 +93,15 @@ def test_questions_the_passages_do_not_answer_are_refused(grounder, passages) ->
     assert related.relevance > unrelated.relevance and grounder.answerable(related)
     assert not grounder.answerable(unrelated)
     assert grounder.not_found().text == NOT_FOUND and grounder.extractive(grounder.extract("", passages)).mode is Mode.NOT_FOUND
+    # past the relevance bar, a model that says its passages do not answer (as RAFT training teaches) is believed,
+    # whole or streamed; a refusal beside a supported sentence is only a removed sentence
+    question = "Can I pay the support fee in Bitcoin?"
+    found = grounder.extract(question, passages)
+    assert grounder.checked(question, NO_ANSWER, passages, found).mode is Mode.NOT_FOUND
+    stream = VerifiedStream(grounder, question, passages, found)
+    assert stream.feed(NO_ANSWER + " ") == "" and stream.finish() == NOT_FOUND and stream.grounded.mode is Mode.NOT_FOUND
+    partly = grounder.checked(question, f"{NO_ANSWER} Support is closed on public holidays.", passages, found)
+    assert partly.mode is Mode.VERIFIED and partly.text.startswith("Support is closed on public holidays.")
 
 
 def test_streamed_verification_sends_what_the_whole_check_sends(grounder, passages) -> None:

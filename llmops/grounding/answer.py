@@ -7,8 +7,9 @@ Modes, as the response names them:
   extractive answer after it ("From the documents: ...");
 - ``extractive``: sentences quoted from the passages, with their citation numbers; sent when the
   caller asks for it, or when no generated sentence holds up;
-- ``not_found``: the passages are not relevant enough (``min_relevance``) to answer from; the answer
-  says so and the sources list the nearest passages. Decided before anything is generated;
+- ``not_found``: the passages are not relevant enough (``min_relevance``) to answer from, decided
+  before anything is generated; or the model said they do not answer and nothing it said holds up.
+  The answer says so and the sources list the nearest passages;
 - ``ungrounded``: nothing was retrieved (the caller set ``top_k`` 0, or there is no index), so
   there is nothing to hold the model's answer to; sent as generated.
 """
@@ -23,6 +24,7 @@ from enum import StrEnum
 from llmops.grounding.claims import sentences
 from llmops.grounding.extract import Extract, extract
 from llmops.grounding.passages import Encode, Passages, SentenceVectors
+from llmops.grounding.prompt import refuses
 from llmops.grounding.verify import Check, Thresholds, verify
 
 NOT_FOUND = ("The documents I can search do not answer this. The nearest passages I found are listed in the "
@@ -99,8 +101,9 @@ class Grounder:
         where some were removed, the note that says so and the extractive answer after it (it was
         right more often than the sentences that held up alone, bench/RESULTS.md)."""
         kept = [c for c in checks if c.supported]
-        if not kept:
-            return _with_checks(self.extractive(found), checks)
+        if not kept:  # the model saying the passages do not answer is taken at its word
+            return _with_checks(self.not_found() if checks and refuses(checks[0].sentence) else self.extractive(found),
+                                checks)
         quotes: dict[int, list[str]] = {}
         for check in kept:
             passage, sentence = passages.sentences[check.support]

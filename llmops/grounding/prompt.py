@@ -4,6 +4,7 @@ training must all show the model the same thing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from llmops.retrieval.search import Hit
@@ -12,6 +13,20 @@ CONTEXT_INSTRUCTION = (
     "Answer using the company documents below when they are relevant. "
     "If they do not contain the answer, say so briefly.\n\n"
 )
+# What a model trained on retrieved passages says when they do not hold the answer (`llmops.train.raft`).
+NO_ANSWER = "The documents do not answer this."
+# The documents (not a policy or a product) are what does not say: "the warranty does not cover
+# water damage" is an answer, "the documents do not provide enough information" a refusal.
+_REFUSAL = re.compile(
+    r"\b(?:documents?|passages?|context|sources?)\b[^.]{0,40}?\b(?:do(?:es)?|did) not\b[^.]{0,20}?"
+    r"\b(?:answer|contain|say|mention|cover|provide|specify|state|include|have)\b|not in the (?:documents|passages)|"
+    r"\bno (?:information|details)\b|\bi (?:do not|don't|cannot|can't|could not|couldn't) (?:know|find|answer)\b|"
+    r"\bcannot find\b", re.I)
+
+
+def refuses(text: str) -> bool:
+    """Whether an answer says the documents do not answer (``NO_ANSWER``, or its usual wordings)."""
+    return bool(_REFUSAL.search(text))
 
 
 def grounded_messages(system_prompt: str, messages: Sequence[dict], hits: Sequence[Hit]) -> list[dict]:
