@@ -47,6 +47,7 @@ def lora_adapter(
         "loss_curve": MetadataValue.md(" → ".join(f"{loss:.3f}" for _, loss in result.loss_curve)),
         "tokens_per_s": round(result.tokens / result.runtime_s, 1) if result.runtime_s else 0.0,
         "resumed_from": result.resumed_from or "none",
+        "examples_over_max_length": result.over_length,
     }
     if result.loss_plot is not None:  # the UI renders markdown images; a data URI needs no file server
         encoded = base64.b64encode(result.loss_plot.read_bytes()).decode()

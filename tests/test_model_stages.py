@@ -306,6 +306,20 @@ def test_packed_training_counts_real_tokens(trained, model_cache, tmp_path) -> N
     assert math.isfinite(result.train_loss)
 
 
+def test_training_on_retrieved_passages_counts_examples_over_max_length(trained, corpus, model_cache, tmp_path) -> None:
+    """RAFT examples carry passages: a max_length that cuts them is reported, not silently trained on."""
+    build = build_examples(corpus, SFTSettings(system_prompt=SYSTEM, test_fraction=0.25, validation_fraction=0.0,
+                                               context="retrieved"))
+    save_dataset(build, tmp_path / "ds")
+    with pytest.raises(ValueError, match="every train example is longer than max_length 128"):
+        train_lora(tmp_path / "ds", tmp_path / "cut", BaseModelSpec(), model_cache,
+                   TrainSettings(max_steps=1, save_steps=0, max_length=128), SYSTEM)
+    whole = train_lora(tmp_path / "ds", tmp_path / "whole", BaseModelSpec(), model_cache,
+                       TrainSettings(max_steps=1, save_steps=0, max_length=1024), SYSTEM)
+    assert build.counts()["train"] > 0 and whole.over_length == 0 and math.isfinite(whole.train_loss)
+    assert mlflow.get_run(whole.run_id).data.params["examples_over_max_length"] == "0"
+
+
 def test_qlora_is_chosen_automatically_only_on_cuda() -> None:
     import torch
 

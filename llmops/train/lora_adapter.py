@@ -60,6 +60,7 @@ class TrainResult:
     loss_curve: list[tuple[int, float]] = field(default_factory=list)
     loss_plot: Path | None = None
     resumed_from: str | None = None  # checkpoint a killed run was resumed from
+    over_length: int = 0  # train examples longer than max_length (answers cut short or dropped)
 
 
 def training_key(data_version: str, base: BaseModelSpec, settings: TrainSettings) -> str:
@@ -262,6 +263,13 @@ def _loss_plot(curve: list[tuple[int, float]], path: Path) -> Path:
     return path
 
 
+def _over_length(examples, tokenizer, max_length: int) -> int:
+    """Examples whose prompt and answer exceed ``max_length`` tokens: the trainer cuts them from the
+    end, so their answer is cut short or gone (a silent loss, hence counted)."""
+    return sum(len(tokenizer(tokenizer.apply_chat_template(e["prompt"] + e["completion"], tokenize=False))["input_ids"])
+               > max_length for e in examples)
+
+
 def train_lora(
     dataset_dir: Path,
     output_dir: Path,
@@ -340,7 +348,15 @@ def train_lora(
     trainer.data_collator = SFTCollator(tokenizer.pad_token_id, settings.packing)
     params = {**{k: (",".join(v) if isinstance(v, tuple) else v) for k, v in asdict(settings).items()}}
     params.update(base_model=base.name, train_examples=len(train_split), data_version=data_version, qlora=quantized,
-                  trainable_params=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad))
+                  trainable_params=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad),
+                  examples_over_max_length=_over_length(dataset["train"], tokenizer, settings.max_length))
+    if params["examples_over_max_length"] == len(train_split):
+        raise ValueError(f"every train example is longer than max_length {settings.max_length} tokens: raise it "
+                         "(examples with retrieved passages need about 1024)")
+    if params["examples_over_max_length"]:
+        log.warning("%d of %d train examples are longer than max_length %d: their answers are cut or dropped "
+                    "(passages in the prompt need a larger max_length)", params["examples_over_max_length"],
+                    len(train_split), settings.max_length)
     checkpoints = output_dir / "checkpoints"
     resume = last_complete_checkpoint(checkpoints)
     run_id_file = output_dir / "mlflow_run_id"
@@ -399,4 +415,5 @@ def train_lora(
         loss_curve=curve,
         loss_plot=plot,
         resumed_from=Path(resume).name if resume else None,
+        over_length=params["examples_over_max_length"],
     )
