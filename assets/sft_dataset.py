@@ -32,6 +32,8 @@ def sft_dataset(
             "documents_used": build.documents_used,
             "documents_without_pairs": build.documents_without_pairs,
             "duplicates_dropped": build.duplicates_dropped,
+            "context": config.context,
+            **(build.context_counts() if config.context == "retrieved" else {}),
             "feedback_pairs": len(feedback),
             "data_version": build.version,
             "path": MetadataValue.path(str(path)),

@@ -80,6 +80,12 @@ class SFTDatasetConfig(Config):
     test_fraction: float = _SFT.test_fraction
     max_answer_chars: int = _SFT.max_answer_chars
     seed: int = _SFT.seed
+    context: str = Field(_SFT.context, description="closed_book: the question alone; retrieved: with passages as "
+                         "served, the answer's own and distractors (RAFT; train with max_length >= 768)")
+    distractors: int = Field(_SFT.distractors, description="retrieved: passages of other documents per example")
+    oracle_fraction: float = Field(_SFT.oracle_fraction, description="retrieved: share of examples whose passages "
+                                   "hold the answer; the rest teach the model to say they do not")
+    passage_chars: int = Field(_SFT.passage_chars, description="retrieved: passage size, cut by the index's chunker")
 
 
 class TrainConfig(Config):

@@ -66,3 +66,41 @@ def test_build_splits_by_document_dedups_and_versions(tmp_path) -> None:
 def test_documents_without_structure_are_counted() -> None:
     build = build_examples(pd.DataFrame([_doc("x", "document", "x", "just a sentence")]))
     assert build.documents_without_pairs == 1 and build.counts() == {"train": 0, "validation": 0, "test": 0}
+
+
+def test_retrieved_context_shows_the_answers_passage_among_distractors() -> None:
+    """RAFT examples: the served prompt with the pair's own passage and passages of other documents,
+    the answer citing its passage; a share of examples hold only distractors and teach the refusal."""
+    import pytest
+
+    from llmops.grounding.prompt import NO_ANSWER
+
+    docs = [_doc("faq", "faq", "Aura FAQ", FAQ), _doc("ticket", "ticket", "Shows E14", TICKET), _doc("chat", "chat", "chat", CHAT),
+            _doc("manual", "manual", "Gridbox manual: Installation", MANUAL), _doc("policy", "policy", "Travel policy", POLICY)]
+    docs += [_doc(f"faq{i}", "faq", f"Aura{i} FAQ", FAQ.replace("Aura", f"Aura{i}").replace("12", str(20 + i))
+                 .replace("waterproof", f"model {i} waterproof"))
+             for i in range(12)]
+    settings = SFTSettings(test_fraction=0.0, validation_fraction=0.0, context="retrieved", distractors=2,
+                           oracle_fraction=0.75)
+    build = build_examples(pd.DataFrame(docs), settings)
+    rows = build.examples["train"]
+    assert len(rows) == sum(build.counts().values()) > 20 and build.without_passage == 0
+    answered = [r for r in rows if r["completion"][0]["content"] != NO_ANSWER]
+    assert 0 < build.refusals == len(rows) - len(answered) < len(rows) / 2
+    for row in rows:
+        system, user = row["prompt"]
+        assert system["content"].startswith(settings.system_prompt) and "[3] " in system["content"]
+        assert "[4] " not in system["content"] and user == {"role": "user", "content": user["content"]}
+        completion = row["completion"][0]["content"]
+        if completion == NO_ANSWER:
+            continue
+        answer, cited = completion.rsplit(" [", 1)
+        passage = system["content"].split(f"[{cited[:-1]}] ", 1)[1].split("\n\n[", 1)[0]
+        if row["kind"] == "faq":  # the cited passage holds the answer
+            assert answer in passage
+    assert {r["kind"] for r in rows} >= {"faq", "ticket", "chat", "manual", "policy"}
+    assert build_examples(pd.DataFrame(docs), settings).version == build.version  # seeded by the pair
+    closed = build_examples(pd.DataFrame(docs), SFTSettings(test_fraction=0.0, validation_fraction=0.0))
+    assert closed.version != build.version and "[1]" not in closed.examples["train"][0]["prompt"][0]["content"]
+    with pytest.raises(ValueError, match="context must be one of"):
+        build_examples(pd.DataFrame(docs), SFTSettings(context="open_book"))

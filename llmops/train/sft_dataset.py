@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from llmops.ingest.blocks import plain_text
+from llmops.train.raft import PassageLibrary, check_context, retrieval_example
 
 DEFAULT_SYSTEM_PROMPT = (
     "You are the company's internal assistant. Answer questions about our products, "
@@ -51,6 +52,11 @@ class SFTSettings:
     max_answer_chars: int = 700
     min_answer_chars: int = 12
     seed: int = 13
+    # "closed_book": the question alone; "retrieved": with passages as served (`llmops.train.raft`)
+    context: str = "closed_book"
+    distractors: int = 2
+    oracle_fraction: float = 0.8
+    passage_chars: int = 500
 
 
 def _sections(text: str) -> list[tuple[int, str, str]]:
@@ -202,6 +208,11 @@ class SFTBuild:
     documents_without_pairs: int
     duplicates_dropped: int
     version: str
+    without_passage: int = 0  # retrieved context: pairs left out because no passage holds their answer
+    refusals: int = 0  # retrieved context: examples whose passages do not hold the answer
+
+    def context_counts(self) -> dict[str, int]:
+        return {"pairs_without_passage": self.without_passage, "refusal_examples": self.refusals}
 
     def counts(self) -> dict[str, int]:
         return {split: len(rows) for split, rows in self.examples.items()}
@@ -219,19 +230,32 @@ def build_examples(corpus: pd.DataFrame, settings: SFTSettings = SFTSettings(),
     """Pairs from every document, de-duplicated, split by document, versioned by content hash.
 
     ``extra_train`` (user corrections from serving) only ever go to train: held-out splits stay
-    document-derived, so evaluations remain comparable between dataset versions."""
+    document-derived, so evaluations remain comparable between dataset versions. With the
+    retrieved context, document pairs are shown with passages (`llmops.train.raft`); corrections
+    have no source passage and stay closed-book."""
+    check_context(settings.context, settings.distractors, settings.oracle_fraction)
+    library = (PassageLibrary(corpus, settings.passage_chars, settings.passage_chars * 3 // 20)
+               if settings.context == "retrieved" else None)
     examples: dict[str, list[dict]] = {split: [] for split in SPLITS}
     seen: set[str] = set()
-    used = without = dropped = 0
+    used = without = dropped = without_passage = refusals = 0
 
-    def add(pair: Pair, split: str) -> None:
-        nonlocal dropped
+    def add(pair: Pair, split: str, framed: bool = True) -> None:
+        nonlocal dropped, without_passage, refusals
         key = hashlib.sha256(f"{pair.question.lower()}\x00{pair.answer.lower()}".encode()).hexdigest()
         if key in seen:
             dropped += 1
             return
         seen.add(key)
-        examples[split].append(to_example(pair, settings.system_prompt))
+        example = to_example(pair, settings.system_prompt)
+        if library is not None and framed:
+            shown = library.frame(pair.question, pair.answer, pair.doc_id, settings.distractors, settings.oracle_fraction)
+            if shown is None:
+                without_passage += 1
+                return
+            refusals += not shown.has_oracle
+            example.update(retrieval_example(pair.question, shown, settings.system_prompt))
+        examples[split].append(example)
 
     for row in corpus.sort_values("doc_id").itertuples(index=False):
         pairs = [
@@ -248,9 +272,9 @@ def build_examples(corpus: pd.DataFrame, settings: SFTSettings = SFTSettings(),
         for pair in pairs:
             add(pair, split)
     for pair in extra_train:
-        add(pair, "train")
+        add(pair, "train", framed=False)
     digest = hashlib.sha256(json.dumps(examples, sort_keys=True).encode()).hexdigest()[:16]
-    return SFTBuild(examples, used, without, dropped, digest)
+    return SFTBuild(examples, used, without, dropped, digest, without_passage, refusals)
 
 
 def save_dataset(build: SFTBuild, path: Path):
