@@ -35,7 +35,8 @@ _STOPWORDS = frozenset(
     "is are was were be been being am do does did done have has had having can could may might must shall should "
     "will would it its this that these those there here which who whom whose what when where why how i me my we us "
     "our you your yours he him his she her they them their also any all each every some such only just very more "
-    "most other others same own both per via up out off too again further once yes okay ok please".split())
+    "most other others same own both per via up out off too again further once yes okay ok please much many".split())
+_CLITIC = re.compile(r"['’](?:s|m|re|ll|ve|d)$")  # "what's", "Lumora's", "I'm": the word without it
 _CJK_STOP = frozenset("的了是在和与及或也就都而之")
 
 
@@ -118,7 +119,7 @@ def content_words(text: str) -> frozenset[str]:
             units.update(a + b for a, b in zip(chars, chars[1:]))
             units.update(chars if len(chars) == 1 else ())
             continue
-        folded = word.casefold().strip("'-")
+        folded = _CLITIC.sub("", word.casefold()).strip("'-")
         if folded and not folded[0].isdigit() and folded not in _STOPWORDS and folded not in _NEGATIONS:
             units.add(_stem(folded))
     return frozenset(units)

@@ -29,13 +29,17 @@ def refuses(text: str) -> bool:
     return bool(_REFUSAL.search(text))
 
 
+def label(hit: Hit) -> str:
+    """What a passage is shown under: its title, location and heading path."""
+    return " — ".join(part for part in (hit.title, hit.location, hit.headings) if part)
+
+
 def grounded_messages(system_prompt: str, messages: Sequence[dict], hits: Sequence[Hit]) -> list[dict]:
     """The conversation behind one system message holding the passages, each under its title,
     location and heading path: a chunk such as "Set it to 8080." means something only under
     "Install > Network > Proxy". Passage numbers are the citation numbers answers use."""
     system = system_prompt
     if hits:
-        labels = (" — ".join(part for part in (h.title, h.location, h.headings) if part) for h in hits)
-        context = "\n\n".join(f"[{i}] {label}\n{h.text}" for i, (label, h) in enumerate(zip(labels, hits), start=1))
+        context = "\n\n".join(f"[{i}] {label(h)}\n{h.text}" for i, h in enumerate(hits, start=1))
         system = f"{system}\n\n{CONTEXT_INSTRUCTION}{context}"
     return [{"role": "system", "content": system}, *(m for m in messages if m["role"] != "system")]
