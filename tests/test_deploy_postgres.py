@@ -32,7 +32,8 @@ ASSETS = ["raw_documents", "scrubbed_corpus", "sft_dataset", "lora_adapter", "ev
 QUERIES = ["How long is the warranty on the thermostat?", "What does error E14 mean?", "How do I reset my password?"]
 RUN_CONFIG = {"ops": {
     "lora_adapter": {"config": {"max_steps": 3, "logging_steps": 1, "save_steps": 1}},
-    "evaluation_report": {"config": {"max_samples": 2, "max_new_tokens": 8, "probe_questions": 1}},
+    "evaluation_report": {"config": {"max_samples": 2, "max_new_tokens": 8, "probe_questions": 1,
+                                     "answer_questions": 4, "answer_top_k": 2}},
     "promoted_model": {"config": {"min_improvement": -1.0}},
 }}
 
