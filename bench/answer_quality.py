@@ -68,8 +68,9 @@ def sources(name: str, docs: Path) -> tuple[Path, Path]:
 class Generations:
     """The model's answers, cached by prompt so that reruns generate only what is new."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, gguf: Path | None = None, tokenizer: Path | None = None) -> None:
+        """Answers of the GGUF model ``gguf`` (default: the base model) cached in ``path``."""
+        self.path, self.gguf, self.tokenizer = path, gguf, tokenizer
         self.known = json.loads(path.read_text()) if path.exists() else {}
         self._chat = None
 
@@ -93,9 +94,17 @@ class Generations:
             from llmops.train.chat_model import GenerationSettings
 
             spec = BaseModelSpec()
-            self._chat = LlamaCppChatModel(spec.gguf_path(), materialize_base_model(spec, Settings.from_env().model_cache),
+            self._chat = LlamaCppChatModel(self.gguf or spec.gguf_path(),
+                                           self.tokenizer or materialize_base_model(spec, Settings.from_env().model_cache),
                                            GenerationSettings(max_new_tokens=MAX_NEW_TOKENS), n_threads=1)
         return self._chat
+
+
+def indexed(docs, embedder: Embedder) -> str:
+    """The LanceDB index of a set's documents, built once per content."""
+    uri = str(CACHE / f"index-{hashlib.sha256(docs['text'].str.cat().encode()).hexdigest()[:12]}")
+    build_index(docs, uri, embedder, IndexSettings())
+    return uri
 
 
 def run_set(name: str, docs_folder: Path, limit: int | None, embedder: Embedder, generations: Generations) -> dict:
@@ -105,10 +114,8 @@ def run_set(name: str, docs_folder: Path, limit: int | None, embedder: Embedder,
     folder, questions = sources(name, docs_folder)
     docs = corpus(folder, scrub=True)
     docs = docs[docs["source"] != "questions.jsonl"]
-    uri = str(CACHE / f"index-{hashlib.sha256(docs['text'].str.cat().encode()).hexdigest()[:12]}")
-    build_index(docs, uri, embedder, IndexSettings())
     items = load_items(questions)[:limit]
-    retriever = Retriever(uri, embedder)
+    retriever = Retriever(indexed(docs, embedder), embedder)
     answerer = Answerer(None, retriever, "bench", DEFAULT_SYSTEM_PROMPT)
     grounder = Grounder(Embedder(runtime="onnx").encode)  # as serving holds answers to passages
     hits = retriever.search_many([i.question for i in items], TOP_K)
