@@ -8,7 +8,8 @@ a longer ``max_length``), registered in a throwaway MLflow registry, exported to
 (``ensure_export``) and asked the set's questions by llama.cpp over the same retrieved passages (top
 4, the served prompt). Each system is scored as the model wrote it (``generated_*``) and as serving
 sends it after verification (``answer_*``), by ``AnswerSuite``. The questions are the set's question
-file, never SFT pairs; how many of them also occur as an SFT question is printed. Usage:
+file; those that also occur as an SFT question (the sample's FAQ headings) are scored apart too,
+so the held-out figures stand alone. Usage:
 
     .venv/bin/python bench/raft.py [--sets policies sample] [--limit 32] [--steps 40]
 """
@@ -38,7 +39,7 @@ from llmops.train.sft_dataset import DEFAULT_SYSTEM_PROMPT, SFTSettings, build_e
 MAX_LENGTH = {"closed_book": 384, "retrieved": 1024}
 
 
-def adapter_gguf(docs, context: str, steps: int, work: Path) -> tuple[Path, Path, dict]:
+def adapter_gguf(docs, settings: SFTSettings, steps: int, work: Path) -> tuple[Path, Path, dict]:
     """Train, register and export one adapter (cached by its dataset version and steps)."""
     from llmops.registry.export import ensure_export
     from llmops.registry.models import ModelRegistry
@@ -47,7 +48,8 @@ def adapter_gguf(docs, context: str, steps: int, work: Path) -> tuple[Path, Path
     from llmops.train.base_model import BaseModelSpec
     from llmops.train.lora_adapter import TrainSettings, train_lora
 
-    build = build_examples(docs, SFTSettings(context=context))
+    context = settings.context
+    build = build_examples(docs, settings)
     target = CACHE / "raft" / f"{context}-{build.version}-{steps}"
     info = {"examples": build.counts(), **(build.context_counts() if context == "retrieved" else {})}
     if (target / "model.gguf").exists():
@@ -69,7 +71,7 @@ def adapter_gguf(docs, context: str, steps: int, work: Path) -> tuple[Path, Path
     return target / "model.gguf", target / "merged", info
 
 
-def run_set(name: str, docs_folder: Path, limit: int, steps: int, embedder: Embedder) -> None:
+def run_set(name: str, docs_folder: Path, limit: int, steps: int, embedder: Embedder, raft: SFTSettings) -> None:
     from llmops.serving.answerer import Answerer
 
     folder, questions = sources(name, docs_folder)
@@ -86,22 +88,27 @@ def run_set(name: str, docs_folder: Path, limit: int, steps: int, embedder: Embe
     print(f"\n{name}: {len(docs)} documents; {sum(i.answerable for i in items)} answerable and "
           f"{sum(not i.answerable for i in items)} unanswerable questions, "
           f"{sum(i.question.casefold() in trained for i in items)} of them also an SFT question")
-    rows = {}
+    held_out = [n for n, i in enumerate(items) if i.question.casefold() not in trained]
+    unseen = AnswerSuite([items[n] for n in held_out], [hits[n] for n in held_out], suite.grounder)
+    rows, unseen_rows = {}, {}
     with tempfile.TemporaryDirectory() as work:
         for system in ("base", "closed_book", "retrieved"):
             if system == "base":
                 generations, info = Generations(CACHE / "generations.json"), {}
             else:
-                gguf, tokenizer, info = adapter_gguf(docs, system, steps, Path(work))
+                settings = raft if system == "retrieved" else SFTSettings()
+                gguf, tokenizer, info = adapter_gguf(docs, settings, steps, Path(work))
                 key = hashlib.sha256(gguf.parent.name.encode()).hexdigest()[:12]
                 generations = Generations(CACHE / f"generations-{key}.json", gguf, tokenizer)
-            figures, _ = suite.score(generations.answers(prompts))
-            rows[system] = figures
+            answers = generations.answers(prompts)
+            rows[system], _ = suite.score(answers)
+            unseen_rows[system], _ = unseen.score([answers[n] for n in held_out])
             print(f"  {system}: {info}")
-    columns = sorted(next(iter(rows.values())))
-    print(f"{'system':<12}" + "".join(f"{c:>24}" for c in columns))
-    for system, figures in rows.items():
-        print(f"{system:<12}" + "".join(f"{figures[c]:>24.3f}" for c in columns))
+    for title, table in (("all questions", rows), (f"the {len(held_out)} that are no SFT question", unseen_rows)):
+        columns = sorted(next(iter(table.values())))
+        print(f"{title}:\n{'system':<12}" + "".join(f"{c:>24}" for c in columns))
+        for system, figures in table.items():
+            print(f"{system:<12}" + "".join(f"{figures[c]:>24.3f}" for c in columns))
 
 
 def main() -> int:
@@ -110,11 +117,14 @@ def main() -> int:
     parser.add_argument("--docs", type=Path, default=Path("/tmp/retrieval_docs"))
     parser.add_argument("--limit", type=int, default=32, help="questions per set (a quarter unanswerable)")
     parser.add_argument("--steps", type=int, default=40, help="training steps of each adapter")
+    parser.add_argument("--oracle-fraction", type=float, default=SFTSettings.oracle_fraction)
+    parser.add_argument("--passage-chars", type=int, default=SFTSettings.passage_chars)
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
     embedder = Embedder()
+    raft = SFTSettings(context="retrieved", oracle_fraction=args.oracle_fraction, passage_chars=args.passage_chars)
     for name in args.sets:
-        run_set(name, args.docs, args.limit, args.steps, embedder)
+        run_set(name, args.docs, args.limit, args.steps, embedder, raft)
     return 0
 
 
