@@ -81,7 +81,7 @@ class SFTDatasetConfig(Config):
     max_answer_chars: int = _SFT.max_answer_chars
     seed: int = _SFT.seed
     context: str = Field(_SFT.context, description="closed_book: the question alone; retrieved: with passages as "
-                         "served, the answer's own and distractors (RAFT; train with max_length >= 768)")
+                         "served, the answer's own and distractors (RAFT; train with max_length 1024 or more)")
     distractors: int = Field(_SFT.distractors, description="retrieved: passages of other documents per example")
     oracle_fraction: float = Field(_SFT.oracle_fraction, description="retrieved: share of examples whose passages "
                                    "hold the answer; the rest teach the model to say they do not")
