@@ -96,8 +96,8 @@ def test_retrieved_context_shows_the_answers_passage_among_distractors() -> None
             continue
         answer, cited = completion.rsplit(" [", 1)
         passage = system["content"].split(f"[{cited[:-1]}] ", 1)[1].split("\n\n[", 1)[0]
-        if row["kind"] == "faq":  # the cited passage holds the answer
-            assert answer in passage
+        if row["kind"] == "faq":  # the cited passage holds the answer, and no distractor does
+            assert answer in passage and system["content"].count(answer) == 1
     assert {r["kind"] for r in rows} >= {"faq", "ticket", "chat", "manual", "policy"}
     assert build_examples(pd.DataFrame(docs), settings).version == build.version  # seeded by the pair
     closed = build_examples(pd.DataFrame(docs), SFTSettings(test_fraction=0.0, validation_fraction=0.0))

@@ -7,7 +7,8 @@ Per instruction pair:
   content words (a pair whose answer no single chunk mostly holds is left out: training the model to
   answer beyond its passages is what this is meant to unlearn);
 - **distractors** are chunks of other documents that share the most words with the question (picked
-  at random among the closest, so the model cannot learn that the first hit is always right);
+  at random among the closest, so the model cannot learn that the first hit is always right) and
+  that do not hold the answer themselves (a fact repeated in another document is no distractor);
 - with probability ``oracle_fraction`` the passages are the oracle and the distractors, in random
   order, and the completion is the answer followed by the oracle's citation number; otherwise the
   passages are distractors only and the completion is ``NO_ANSWER``: the model learns to say so when
@@ -24,6 +25,7 @@ import hashlib
 import random
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import islice
 
 import pandas as pd
 
@@ -65,38 +67,45 @@ class PassageLibrary:
                 for word in self.words[-1]:
                     self.postings[word].append(index)
 
-    def oracle(self, doc_id: str, answer: str) -> int | None:
-        """The passage of ``doc_id`` that holds most of ``answer``'s content words, if it holds enough."""
-        wanted = content_words(answer)
-        if not wanted:
-            return None
-        coverage, best = max(((len(wanted & self.words[i]) / len(wanted), i) for i in self.by_doc.get(doc_id, ())),
+    def coverage(self, index: int, answer_words: frozenset[str]) -> float:
+        """Share of the answer's content words that passage ``index`` holds."""
+        return len(answer_words & self.words[index]) / len(answer_words) if answer_words else 0.0
+
+    def oracle(self, doc_id: str, answer_words: frozenset[str]) -> int | None:
+        """The passage of ``doc_id`` that holds most of the answer's content words, if it holds enough."""
+        coverage, best = max(((self.coverage(i, answer_words), i) for i in self.by_doc.get(doc_id, ())),
                              default=(0.0, None))
         return best if coverage >= MIN_ORACLE_COVERAGE else None
 
-    def distractors(self, question: str, doc_id: str, count: int, rng: random.Random) -> list[int]:
-        """``count`` passages of other documents, drawn from the ``2 * count`` closest to the question
-        (by shared content words), topped up at random when too few share any."""
+    def distractors(self, question: str, doc_id: str, answer_words: frozenset[str], count: int,
+                    rng: random.Random) -> list[int]:
+        """``count`` passages of other documents that do not hold the answer, drawn from the
+        ``2 * count`` closest to the question (by shared content words), topped up at random when too
+        few share any."""
+        def usable(index: int) -> bool:
+            return (self.passages[index].doc_id != doc_id
+                    and self.coverage(index, answer_words) < MIN_ORACLE_COVERAGE)
+
         shared: dict[int, int] = defaultdict(int)
         for word in content_words(question):
             for index in self.postings.get(word, ()):
-                if self.passages[index].doc_id != doc_id:
-                    shared[index] += 1
-        closest = sorted(shared, key=lambda i: (-shared[i], i))[: 2 * count]
+                shared[index] += 1
+        closest = list(islice(filter(usable, sorted(shared, key=lambda i: (-shared[i], i))), 2 * count))
         chosen = rng.sample(closest, min(count, len(closest)))
-        others = [i for i in range(len(self.passages)) if self.passages[i].doc_id != doc_id and i not in chosen]
+        others = [i for i in range(len(self.passages)) if i not in chosen and usable(i)]
         return chosen + rng.sample(others, min(count - len(chosen), len(others)))
 
     def frame(self, question: str, answer: str, doc_id: str, distractors: int, oracle_fraction: float) -> Framed | None:
         """The pair with its passages, or None when no passage of its document holds the answer."""
-        oracle = self.oracle(doc_id, answer)
+        answer_words = content_words(answer)
+        oracle = self.oracle(doc_id, answer_words)
         if oracle is None:
             return None
         rng = random.Random(hashlib.sha256(f"{doc_id}\x00{question}".encode()).digest())
         if rng.random() >= oracle_fraction:
-            shown = [self.passages[i] for i in self.distractors(question, doc_id, distractors + 1, rng)]
+            shown = [self.passages[i] for i in self.distractors(question, doc_id, answer_words, distractors + 1, rng)]
             return Framed(shown, NO_ANSWER, False)
-        shown = [oracle, *self.distractors(question, doc_id, distractors, rng)]
+        shown = [oracle, *self.distractors(question, doc_id, answer_words, distractors, rng)]
         rng.shuffle(shown)
         return Framed([self.passages[i] for i in shown], f"{answer} [{shown.index(oracle) + 1}]", True)
 
