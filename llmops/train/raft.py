@@ -92,6 +92,8 @@ class PassageLibrary:
                 shared[index] += 1
         closest = list(islice(filter(usable, sorted(shared, key=lambda i: (-shared[i], i))), 2 * count))
         chosen = rng.sample(closest, min(count, len(closest)))
+        if len(chosen) == count:  # the usual case: no scan of the whole library
+            return chosen
         others = [i for i in range(len(self.passages)) if i not in chosen and usable(i)]
         return chosen + rng.sample(others, min(count - len(chosen), len(others)))
 
