@@ -128,8 +128,8 @@ def main() -> int:
     queries = queries[~queries["text"].isin(indexed)].iloc[: args.queries].reset_index(drop=True)
     query_vectors = cached_vectors(queries, embedder, "queries")
 
+    from llmops.retrieval.filters import parse_filter
     from llmops.retrieval.index import build_index
-
     from llmops.retrieval.search import Retriever, SearchSettings
 
     settings = IndexSettings(chunk_chars=CHUNKING.chunk_chars, overlap_chars=CHUNKING.overlap_chars, ann_min_rows=0)
@@ -163,11 +163,12 @@ def main() -> int:
             print(f"{f'ef={ef} refine={refine}':<28}{p50:>8.2f}{p99:>8.2f}{rec:>11.3f}"
                   f"{np.percentile(exact_ms, 50) / p50:>12.1f}x{mark}")
 
-        where = f"doc_type = '{corpus['doc_type'].value_counts().index[-1]}'"  # the rarest kind: a selective filter
+        rarest = str(corpus["doc_type"].value_counts().index[-1])  # the rarest kind: a selective filter
+        only = parse_filter({"type": "eq", "key": "doc_type", "value": rarest})
         filtered = Retriever(tmp, cached)
-        truth_f, _ = timed_search(lambda v: filtered.search_vector(v, args.k, where=where, exact=True), query_vectors)
-        found_f, filtered_ms = timed_search(lambda v: filtered.search_vector(v, args.k, where=where), query_vectors)
-        print(f"filtered ANN ({where}): p50 {np.percentile(filtered_ms, 50):.2f} ms  "
+        truth_f, _ = timed_search(lambda v: filtered.search_vector(v, args.k, only, exact=True), query_vectors)
+        found_f, filtered_ms = timed_search(lambda v: filtered.search_vector(v, args.k, only), query_vectors)
+        print(f"filtered ANN (doc_type = {rarest}): p50 {np.percentile(filtered_ms, 50):.2f} ms  "
               f"p99 {np.percentile(filtered_ms, 99):.2f} ms  recall@{args.k} {recall(found_f, truth_f):.3f}")
 
     _, p99, rec = results[default.ef, default.refine_factor]

@@ -9,11 +9,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from llmops.ops.api_keys import ROLES
+from llmops.ops.api_keys import DEFAULT_ROLE_LIMITS, ROLES
 from llmops.ops.audit_log import DEFAULT_RETENTION_DAYS
 from llmops.ops.responses import DEFAULT_CAPACITY, DEFAULT_WINDOW_HOURS
 from llmops.retrieval.rerank import RERANKER_ENV, configured_reranker
 from llmops.retrieval.search import MODES, SearchSettings
+from llmops.serving.quotas import QueueSettings
 from llmops.train.base_model import PRECISIONS
 from llmops.settings import Settings
 
@@ -97,7 +98,9 @@ def _serve(args: argparse.Namespace) -> int:
         feedback=FeedbackStore(settings.feedback_path), poll_interval_s=args.poll_interval if args.poll_interval != 0 else None,
         responses_path=Path(args.responses_file) if args.responses_file else default_responses_path(settings.home),
         feedback_window_hours=args.feedback_window_hours, remembered_responses=args.feedback_max_responses,
-        limits=Limits(max_body_bytes=args.max_body_bytes, max_new_tokens=args.max_new_tokens))
+        limits=Limits(max_body_bytes=args.max_body_bytes, max_new_tokens=args.max_new_tokens), api_docs=args.api_docs,
+        queue=QueueSettings(slots=args.generation_slots, active_per_key=args.slots_per_key,
+                            queued_per_key=args.queued_per_key, queued=args.queued, wait_s=args.queue_wait_s))
     print(f"serving {served.champion.model_id} on http://{args.host}:{args.port}/ (chat page) and /v1/chat/completions")
     uvicorn.run(create_app(served, config), host=args.host, port=args.port, log_level="info")
     return 0
@@ -117,7 +120,7 @@ def _key_store(args: argparse.Namespace):
 
 def _keys_create(args: argparse.Namespace) -> int:
     store = _key_store(args)
-    key, secret = store.create(args.role, args.name or "")
+    key, secret = store.create(args.role, args.name or "", args.rpm, args.tpm)
     print(f"created {key.role} key {key.id}{f' ({key.name})' if key.name else ''} in {store.path}; "
           f"it is shown only now: {secret}")
     return 0
@@ -129,9 +132,13 @@ def _keys_list(args: argparse.Namespace) -> int:
     def when(ts: float | None) -> str:
         return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M") if ts else "-"
 
+    print(f"{'id':14} {'role':7} {'state':24} {'created':16} {'from':4} {'rpm':>6} {'tpm':>8}  name")
     for key in _key_store(args).keys():
         state = f"revoked {when(key.revoked_at)}" if key.revoked_at else "active"
-        print(f"{key.id:14} {key.role:7} {state:24} created {when(key.created_at):16} {key.source:4} {key.name}")
+        limits = key.limits()
+        rpm, tpm = (f"{value}{'' if own else '*'}" for value, own in ((limits.rpm, key.rpm), (limits.tpm, key.tpm)))
+        print(f"{key.id:14} {key.role:7} {state:24} {when(key.created_at):16} {key.source:4} {rpm:>6} {tpm:>8}  {key.name}")
+    print("* the role's default (llmops keys create --rpm/--tpm sets a key's own)")
     return 0
 
 
@@ -314,6 +321,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="share of chat requests (0..1) answered by the 'challenger' alias when it exists")
     serve.add_argument("--max-body-bytes", type=int, default=1_000_000, help="larger requests get 413")
     serve.add_argument("--max-new-tokens", type=int, default=512, help="cap on generated tokens per answer")
+    queue = QueueSettings()
+    serve.add_argument("--generation-slots", type=int, default=queue.slots,
+                       help="chat requests generating at once (the decoding batch); the rest wait in a fair queue")
+    serve.add_argument("--slots-per-key", type=int, default=queue.active_per_key,
+                       help="slots one API key may hold at once, so one busy key cannot take the whole batch")
+    serve.add_argument("--queued-per-key", type=int, default=queue.queued_per_key,
+                       help="requests of one key that may wait for a slot; more get 429 at once")
+    serve.add_argument("--queued", type=int, default=queue.queued,
+                       help="requests that may wait for a slot in all; more get 503 at once")
+    serve.add_argument("--queue-wait-s", type=float, default=queue.wait_s,
+                       help="a chat request that has no slot after this many seconds gets 503")
+    serve.add_argument("--api-docs", action=argparse.BooleanOptionalAction,
+                       default=os.environ.get("LLMOPS_API_DOCS", "1") not in ("0", "false", "no"),
+                       help="serve /docs and /openapi.json (default on; --no-api-docs or LLMOPS_API_DOCS=0 for production)")
     serve.add_argument("--backend", default=os.environ.get("LLMOPS_BACKEND"),
                        help="generation engine: transformers (default, batched) or llamacpp (GGUF export)")
     serve.add_argument("--precision", default=os.environ.get("LLMOPS_SERVE_PRECISION", "fp32"), choices=PRECISIONS,
@@ -327,6 +348,10 @@ def build_parser() -> argparse.ArgumentParser:
     create = key_commands.add_parser("create", help="create a key; the key is the last word printed")
     create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--name", help="who or what uses it")
+    create.add_argument("--rpm", type=int, help="requests per minute (default: the role's, "
+                        f"{', '.join(f'{r} {l.rpm}' for r, l in DEFAULT_ROLE_LIMITS.items())})")
+    create.add_argument("--tpm", type=int, help="generated tokens per minute (default: the role's, "
+                        f"{', '.join(f'{r} {l.tpm}' for r, l in DEFAULT_ROLE_LIMITS.items())})")
     create.set_defaults(func=_keys_create)
     key_commands.add_parser("list", help="list keys (ids, roles, state; never the keys)").set_defaults(func=_keys_list)
     revoke = key_commands.add_parser("revoke", help="revoke a key by id (takes effect without restarting the server)")

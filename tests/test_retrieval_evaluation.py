@@ -13,6 +13,7 @@ import pytest
 from llmops.retrieval.embedder import Embedder
 from llmops.retrieval.evaluation import (Answer, IndexGate, ModeResult, Question, answerable, answers, evaluate, gate,
                                          load_questions, normalize, score)
+from llmops.retrieval.filters import parse_filter
 from llmops.retrieval.index import IndexSettings, build_index
 from llmops.retrieval.live import go_live, live_version, retention
 from llmops.retrieval.search import Hit, Retriever, SearchSettings, fuse
@@ -119,11 +120,10 @@ def test_hybrid_finds_exact_terms_and_filters_apply_to_both_lists(embedder, tmp_
     assert retriever.search(query, 1)[0].doc_id == "tls"
     assert retriever.search("how do I wipe all settings", 1)[0].doc_id == "reset"  # words the text does not use
     assert retriever.with_settings(mode="fulltext").search("the of and", 3) == []  # stop words only: nothing to match
+    not_tls = parse_filter({"type": "ne", "key": "doc_id", "value": "tls"})
     for mode in ("hybrid", "fulltext", "vector"):
-        found = retriever.with_settings(mode=mode).search("certificate proxy backups", 5, where="doc_id != 'tls'")
+        found = retriever.with_settings(mode=mode).search("certificate proxy backups", 5, not_tls)
         assert found and "tls" not in {h.doc_id for h in found}
-        with pytest.raises(ValueError, match="invalid filter"):
-            retriever.with_settings(mode=mode).search(query, 3, where="nope = 1")
     with pytest.raises(ValueError, match="search mode must be one of hybrid, vector, fulltext"):
         SearchSettings(mode="bm25")
     assert retriever.search_many(["reset button", query], 2)[1][0].doc_id == "tls"

@@ -29,7 +29,7 @@ from fastapi.testclient import TestClient
 
 from llmops import cli
 from llmops.ingest.blocks import Block, render
-from llmops.ops.api_keys import KeyStore, hash_key
+from llmops.ops.api_keys import KeyStore, RateLimits, hash_key
 from llmops.ops.audit_log import AuditLog, AuditRecord
 from llmops.ops.responses import Remembered, ResponseMemory
 from llmops.train.chat_model import GenerationSettings
@@ -122,8 +122,11 @@ def server(tmp_path_factory, base_spec, model_cache):
                                 Scrubber(pipeline_config()))
     assert "model" in vars(served.champion.retriever.embedder)  # loaded before the port opens, not on a first query
     audit, feedback = AuditLog(root / "audit.jsonl"), FeedbackStore(root / "feedback.jsonl")
+    # role limits high enough for the whole module (schemathesis alone sends hundreds); the limit
+    # tests give their own keys low ones
     config = ServerConfig(keys=store, audit=audit, feedback=feedback, poll_interval_s=0.5,
-                          limits=Limits(max_body_bytes=200_000, max_new_tokens=12))
+                          limits=Limits(max_body_bytes=200_000, max_new_tokens=12),
+                          role_limits={role: RateLimits(100_000, 10_000_000) for role in ("reader", "admin")})
     port = _free_port()
     uv = uvicorn.Server(uvicorn.Config(create_app(served, config), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uv.run, daemon=True)
@@ -290,9 +293,11 @@ def test_search_returns_chunks_with_doc_ids_and_scores(server: Server) -> None:
     scores = [h["score"] for h in body["data"]]
     assert scores == sorted(scores, reverse=True) and all(h["chunk_id"] and h["text"] for h in body["data"])
     filtered = httpx.post(f"{server.url}/v1/search", headers=server.auth(),
-                          json={"query": "sensor disconnected E14", "k": 3, "where": "doc_id != 'doc1'"}).json()
+                          json={"query": "sensor disconnected E14", "k": 3,
+                                "filters": {"type": "ne", "key": "doc_id", "value": "doc1"}}).json()
     assert "doc1" not in [h["doc_id"] for h in filtered["data"]] and filtered["data"]
-    grounded = _chat(server, "What does error E14 mean?", max_tokens=2, where="doc_type = 'faq' AND doc_id = 'doc2'").json()
+    grounded = _chat(server, "What does error E14 mean?", max_tokens=2, filters={"type": "and", "filters": [
+        {"type": "eq", "key": "doc_type", "value": "faq"}, {"type": "eq", "key": "doc_id", "value": "doc2"}]}).json()
     assert [s["doc_id"] for s in grounded["sources"]] == ["doc2"]
 
 
@@ -329,7 +334,8 @@ def test_concurrent_searches_are_answered_each_on_its_own(server: Server) -> Non
     """Concurrent searches share embedding and index passes; each still gets its own hits, and a
     bad filter fails only its own request."""
     bodies = [{"query": q, "k": k} for q in ("sensor disconnected E14", "warranty", "reset the device") for k in (1, 3)]
-    bodies += [{"query": "warranty", "k": 2, "where": "no_such_column = 1"}, {"query": "warranty", "k": 2, "where": "doc_id = 'doc2'"}]
+    bodies += [{"query": "warranty", "k": 2, "filters": {"type": "eq", "key": "no_such_column", "value": "1"}},
+               {"query": "warranty", "k": 2, "filters": {"type": "eq", "key": "doc_id", "value": "doc2"}}]
 
     def search(body: dict) -> httpx.Response:
         return httpx.post(f"{server.url}/v1/search", headers=server.auth(), json=body, timeout=60)
@@ -350,7 +356,9 @@ def test_concurrent_searches_are_answered_each_on_its_own(server: Server) -> Non
     with ThreadPoolExecutor(len(bodies)) as pool:
         together = [outcome(reply) for reply in pool.map(search, bodies * 3)]
     searched_after, batched_after = batches()
-    assert searched_after - searched == len(together) and batched_after - batched < len(together)  # shared passes
+    refused = [status for status, _, _ in together].count(400)  # a bad filter is refused before any search
+    assert refused == 3 and searched_after - searched == len(together) - refused
+    assert batched_after - batched < len(together) - refused  # shared passes
     for index, (body, (status, found, scores)) in enumerate(zip(bodies, alone)):
         for again in together[index :: len(bodies)]:
             assert again[:2] == (status, found) and again[2] == pytest.approx(scores, abs=1e-3), body
@@ -373,8 +381,9 @@ def test_bad_input_gets_openai_style_4xx(server: Server) -> None:
         (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x" * 250_000}]}, timeout=30), 413),
         (httpx.post(f"{server.url}/v1/feedback", headers=server.auth(), json={"response_id": "x", "rating": 0}), 400),
         (httpx.post(f"{server.url}/v1/search", headers=server.auth(), json={"query": "   "}), 400),
-        (httpx.post(f"{server.url}/v1/search", headers=server.auth(), json={"query": "x", "where": "no_such_column = 1"}), 400),
-        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x"}], "where": "doc_id = "}), 400),
+        (httpx.post(f"{server.url}/v1/search", headers=server.auth(), json={"query": "x", "where": "doc_type = 'faq'"}), 400),
+        (httpx.post(url, headers=server.auth(), json={"messages": [{"role": "user", "content": "x"}],
+                                                      "filters": {"type": "eq", "key": "doc_id"}}), 400),
         (httpx.get(f"{server.url}/v1/nothing", headers=server.auth()), 404),
         (httpx.get(url, headers=server.auth()), 405),
     ]
@@ -384,6 +393,74 @@ def test_bad_input_gets_openai_style_4xx(server: Server) -> None:
         assert error["message"] and error["type"], error
     too_many = cases[8][0].json()["error"]
     assert too_many["code"] == "context_length_exceeded" and too_many["param"] == "messages"
+
+
+def test_hostile_filters_get_400_naming_the_part(server: Server) -> None:
+    """Every hostile filter of tests/test_filters.py, sent to search and to chat, is refused with the
+    offending part named, before any search runs; the raw SQL ``where`` is refused too."""
+    from tests.test_filters import HOSTILE
+
+    chat = f"{server.url}/v1/chat/completions"
+    for hostile in [h for h in HOSTILE if h is not None]:  # null is JSON for "no filter"
+        for url, body in ((f"{server.url}/v1/search", {"query": "warranty", "filters": hostile}),
+                          (chat, {"messages": [{"role": "user", "content": "warranty?"}], "max_tokens": 1, "filters": hostile})):
+            reply = httpx.post(url, headers=server.auth(), json=body, timeout=60)
+            assert reply.status_code == 400, (hostile, reply.text)
+            assert reply.json()["error"]["param"].startswith("filters"), reply.text
+    nested = '{"query": "x", "filters": ' + '{"type": "and", "filters": [' * 5000 + "{}" + "]}" * 5000 + "}"
+    deep = httpx.post(f"{server.url}/v1/search", headers={**server.auth(), "content-type": "application/json"},
+                      content=nested, timeout=60)
+    assert deep.status_code == 400, deep.text
+    for where in ("doc_type = 'faq') OR (1=1", "vector IS NOT NULL", ""):
+        reply = httpx.post(f"{server.url}/v1/search", headers=server.auth(), json={"query": "warranty", "where": where})
+        assert reply.status_code == 400 and reply.json()["error"]["param"] == "where", reply.text
+
+
+def test_rate_limits_per_key_answer_429_with_retry_after(server: Server) -> None:
+    store = KeyStore(server.home / "api_keys.json")
+    _, slow = store.create("reader", "slow script", rpm=3)
+    _, thrifty = store.create("reader", "thrifty", tpm=3)
+    slow_auth, thrifty_auth = {"Authorization": f"Bearer {slow}"}, {"Authorization": f"Bearer {thrifty}"}
+    search = f"{server.url}/v1/search"
+    assert [httpx.post(search, headers=slow_auth, json={"query": "warranty"}).status_code for _ in range(3)] == [200] * 3
+    refused = httpx.post(search, headers=slow_auth, json={"query": "warranty"})
+    assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 20
+    error = refused.json()["error"]
+    assert (error["type"], error["code"]) == ("requests", "rate_limit_exceeded") and "limit 3" in error["message"]
+    assert httpx.post(search, headers=server.auth(), json={"query": "warranty"}).status_code == 200  # others go on
+
+    first = httpx.post(f"{server.url}/v1/chat/completions", headers=thrifty_auth, timeout=120,
+                       json={"messages": [{"role": "user", "content": "How long is the warranty?"}], "max_tokens": 8})
+    assert first.status_code == 200 and first.json()["usage"]["completion_tokens"] > 3
+    second = httpx.post(f"{server.url}/v1/chat/completions", headers=thrifty_auth, timeout=120,
+                        json={"messages": [{"role": "user", "content": "And the support hours?"}], "max_tokens": 8})
+    assert second.status_code == 429 and second.json()["error"]["type"] == "tokens", second.text
+    assert httpx.post(search, headers=thrifty_auth, json={"query": "warranty"}).status_code == 200  # tokens gate chat only
+    slow_id = next(k.id for k in store.keys() if k.name == "slow script")
+    metrics = httpx.get(f"{server.url}/metrics").text
+    assert f'llmops_limited_total{{key_id="{slow_id}",limit="rpm"}} 1.0' in metrics
+    assert f'llmops_key_requests_total{{key_id="{slow_id}"}} 4.0' in metrics
+    assert 'llmops_generation_queue{state="active"} 0.0' in metrics
+
+
+def test_a_stream_abandoned_by_its_client_frees_its_slot(server: Server) -> None:
+    body = {"messages": [{"role": "user", "content": "How do I pair the Gridbox?"}], "max_tokens": 12, "stream": True}
+    with httpx.stream("POST", f"{server.url}/v1/chat/completions", headers=server.auth(), json=body, timeout=120) as reply:
+        assert reply.status_code == 200
+        next(reply.iter_lines())
+        during = httpx.get(f"{server.url}/metrics").text
+    assert 'llmops_generation_queue{state="active"} 1.0' in during
+    deadline = time.time() + 30
+    while 'llmops_generation_queue{state="active"} 0.0' not in httpx.get(f"{server.url}/metrics").text:
+        assert time.time() < deadline, "the abandoned stream still holds its slot"
+        time.sleep(0.2)
+
+
+def test_api_docs_can_be_switched_off(server: Server) -> None:
+    with TestClient(create_app(server.served.champion, ServerConfig(api_docs=False))) as off:
+        assert [off.get(path).status_code for path in ("/docs", "/redoc", "/openapi.json")] == [404] * 3
+    with TestClient(create_app(server.served.champion, ServerConfig())) as on:
+        assert on.get("/openapi.json").status_code == 200 and on.get("/docs").status_code == 200
 
 
 def test_pii_never_reaches_answer_audit_or_feedback(server: Server) -> None:

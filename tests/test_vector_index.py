@@ -14,6 +14,7 @@ from llmops.ingest.raw_documents import read_documents
 from llmops.sample.corpus import generate_corpus
 from llmops.retrieval.chunking import Chunk, chunk_document, embedding_text, split_text
 from llmops.retrieval.embedder import Embedder
+from llmops.retrieval.filters import parse_filter, scoped
 from llmops.retrieval.index import IndexSettings, build_chunks, build_index, table_schema
 from llmops.retrieval.search import Hit, Retriever, SearchSettings
 
@@ -90,27 +91,45 @@ def test_incremental_update_embeds_only_new_and_changed_documents(embedder, tmp_
     assert rechunked["updated"] == 8 and rechunked["chunks"] == len(embedder.texts) > 8  # chunking is in the hash
 
 
-def test_metadata_filters_restrict_results_and_bad_filters_are_clear(embedder, tmp_path) -> None:
+def test_structured_filters_restrict_results_inside_the_store(embedder, tmp_path) -> None:
     uri = str(tmp_path / "lance")
-    build_index(corpus(FACTS), uri, embedder)
+    docs = corpus(FACTS)
+    dates = {"vacation": '{"modified": "2024-03-01T10:00:00Z"}', "travel": '{"date": "Tue, 05 Nov 2019 09:30:00 +0100"}',
+             "hours": '{"created_at": "2022-12-31"}', "warranty": '{"modified": "not a date"}'}
+    docs["metadata"] = [dates.get(doc, m) for doc, m in zip(docs["doc_id"], docs["metadata"])]
+    docs.loc[len(docs)] = {"doc_id": "zh_leave", "doc_type": "policy", "title": "年假制度", "source": "policy/zh_leave.md",
+                           "text": "# 年假制度\n\n员工每年享有十五天带薪年假，需提前两周通过 HR 系统申请。", "format": "md", "metadata": ""}
+    build_index(docs, uri, embedder)
     retriever = Retriever(uri, embedder)
     question = "How long is the warranty?"
-    assert top_doc(retriever, question) == "warranty"
-    policies = retriever.search(question, 8, where="doc_type = 'policy'")
-    assert {hit.doc_id for hit in policies} == {"vacation", "travel"} and {h.doc_type for h in policies} == {"policy"}
-    assert [h.doc_id for h in retriever.search(question, 3, where="source LIKE 'manual/%' AND title != 'Aura reset'")] \
-        == [h.doc_id for h in retriever.search(question, 3, where="doc_id IN ('pairing', 'battery')")]
-    assert [h.doc_id for h in retriever.search(question, 3, where="""metadata LIKE '%"topic": "hours"%'""")] == ["hours"]
-    assert retriever.search(question, 3, where="doc_type = 'contract'") == []
 
-    for bad, reason in [("doc_kind = 'faq'", "No field named doc_kind"), ("doc_type = ", "sql parser error"),
-                        ("chunk = 'x'", "invalid filter"), ("CAST(title AS INT) > 1", "Cast error"),
-                        ("  ", "must not be empty"), ("doc_id = 'x' OR " * 200 + "true", "limit is 2000")]:
-        with pytest.raises(ValueError, match=reason) as raised:
-            retriever.search(question, 3, where=bad)
-        assert ".rs:" not in str(raised.value)
-    with pytest.raises(ValueError, match="filterable columns: doc_id, source, doc_type"):
-        retriever.search(question, 3, where="nope = 1")
+    def found(spec: dict, k: int = 9) -> set[str]:
+        return {hit.doc_id for hit in retriever.search(question, k, parse_filter(spec))}
+
+    assert top_doc(retriever, question) == "warranty"
+    assert found({"type": "eq", "key": "doc_type", "value": "policy"}) == {"vacation", "travel", "zh_leave"}
+    assert found({"type": "eq", "key": "language", "value": "zh"}) == {"zh_leave"}
+    assert found({"type": "and", "filters": [{"type": "in", "key": "doc_type", "value": ["policy", "faq"]},
+                                             {"type": "gte", "key": "date", "value": "2022-01-01"}]}) == {"vacation", "hours"}
+    assert found({"type": "lt", "key": "date", "value": "2020-01-01"}) == {"travel"}  # the mail header's date
+    assert found({"type": "or", "filters": [{"type": "eq", "key": "title", "value": "Aura reset"},
+                                            {"type": "nin", "key": "doc_type", "value": ["faq", "policy"]}]}) \
+        == {"reset", "pairing", "battery"}
+    assert found({"type": "ne", "key": "source", "value": "faq/warranty.md"}, 1) != {"warranty"}
+    # a value is a literal: quotes, parentheses and SQL inside it match nothing instead of widening the search
+    for hostile in ["faq' OR '1'='1", "faq') OR (1=1", "x\\' OR 1=1 --", "' OR doc_type != '", "%", "faq%"]:
+        assert found({"type": "eq", "key": "doc_type", "value": hostile}) == set(), hostile
+        assert found({"type": "and", "filters": [{"type": "eq", "key": "doc_type", "value": "manual"},
+                                                 {"type": "ne", "key": "title", "value": hostile}]}) \
+            == {"reset", "pairing", "battery"}, hostile
+    assert found({"type": "eq", "key": "title", "value": "It's"}) == set()
+    # a restricted caller (the server's scope ANDed outside) sees only its scope, whatever it sends
+    manuals = {"reset", "pairing", "battery"}
+    for hostile in ["faq' OR '1'='1", "x') OR (1=1", "' OR doc_type = 'faq"]:
+        widening = parse_filter({"type": "or", "filters": [{"type": "eq", "key": "doc_type", "value": "faq"},
+                                                           {"type": "ne", "key": "title", "value": hostile}]})
+        hits = retriever.search(question, 9, scoped(parse_filter({"type": "in", "key": "doc_type", "value": ["manual"]}, "scope"), widening))
+        assert {h.doc_id for h in hits} == manuals, hostile
     with pytest.raises(ValueError, match="query must not be empty"):
         retriever.search(" ", 3)
     with pytest.raises(ValueError, match="k must be at least 1"):
@@ -342,6 +361,17 @@ def test_index_stores_and_returns_location_and_headings(embedder, tmp_path) -> N
     hit = retriever.search("Which proxy port does the Gridbox use?", 1)[0]
     assert (hit.chunk_id, hit.location, hit.headings) == ("guide:1", "page 2", "Gridbox guide > Network")
     assert hit.citation == "manuals/gridbox-guide.pdf, page 2 — Gridbox guide > Network"
-    assert [h.chunk_id for h in retriever.search("Gridbox", 5, where="location = 'page 3'")] == ["guide:2"]
-    assert {h.doc_id for h in retriever.search("Gridbox", 5, where="headings LIKE 'Gridbox guide%'")} == {"guide"}
+    page_3 = parse_filter({"type": "eq", "key": "location", "value": "page 3"})
+    assert [h.chunk_id for h in retriever.search("Gridbox", 5, page_3)] == ["guide:2"]
+    network = parse_filter({"type": "eq", "key": "headings", "value": "Gridbox guide > Network"})
+    assert {h.chunk_id for h in retriever.search("Gridbox", 5, network)} == {"guide:1"}
     assert Hit("c", "d", "faq/hours.md", "Support hours", "text", 1.0).citation == "faq/hours.md"
+
+
+def test_language_of_a_chunk_counts_han_characters_against_latin_words() -> None:
+    from llmops.ingest.language import language_of
+
+    assert language_of("Reset the Aura thermostat by holding the dial.") == "en"
+    assert language_of("员工每年享有十五天带薪年假，需提前两周通过 HR 系统申请。") == "zh"  # one English term
+    assert language_of("请在 Gridbox web console 中把 proxy port 设为 8080。") == "mixed"
+    assert language_of("8080 — 12:00 / 42") == "other"

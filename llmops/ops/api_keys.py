@@ -30,6 +30,23 @@ def hash_key(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class RateLimits:
+    """Requests and generated tokens per minute (enforced by `llmops.serving.quotas`)."""
+
+    rpm: int
+    tpm: int
+
+    def __post_init__(self) -> None:
+        if self.rpm < 1 or self.tpm < 1:
+            raise ValueError(f"rate limits must be at least 1 per minute, got rpm={self.rpm} tpm={self.tpm}")
+
+
+# A reader is a person at the chat page or a script: one question every second or so, and a
+# few hundred tokens per answer. Admins run evaluations and load checks through the API.
+DEFAULT_ROLE_LIMITS = {"reader": RateLimits(rpm=60, tpm=20_000), "admin": RateLimits(rpm=600, tpm=200_000)}
+
+
 def role_allows(role: str, required: str) -> bool:
     """``admin`` may do everything a ``reader`` may."""
     return role == required or role == "admin"
@@ -44,10 +61,17 @@ class ApiKey:
     created_at: float = 0.0
     revoked_at: float | None = None
     source: str = "file"  # "file" or "env"; env keys cannot be revoked from the CLI
+    rpm: int | None = None  # None: the role's default
+    tpm: int | None = None
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    def limits(self, role_limits: dict[str, RateLimits] = DEFAULT_ROLE_LIMITS) -> RateLimits:
+        """This key's own limits where it has them, else its role's."""
+        default = role_limits[self.role]
+        return RateLimits(self.rpm or default.rpm, self.tpm or default.tpm)
 
 
 def default_keys_path(home: Path) -> Path:
@@ -120,12 +144,15 @@ class KeyStore:
         os.chmod(tmp, 0o600)
         os.replace(tmp, self.path)
 
-    def create(self, role: str, name: str = "") -> tuple[ApiKey, str]:
-        """A new key; the secret is returned once and only its hash is stored."""
+    def create(self, role: str, name: str = "", rpm: int | None = None, tpm: int | None = None) -> tuple[ApiKey, str]:
+        """A new key (``rpm``/``tpm``: its own rate limits, else its role's); the secret is returned
+        once and only its hash is stored."""
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, got {role!r}")
+        RateLimits(1 if rpm is None else rpm, 1 if tpm is None else tpm)  # checks the values given
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
-        key = ApiKey(id=f"key_{secrets.token_hex(4)}", role=role, sha256=hash_key(secret), name=name, created_at=time.time())
+        key = ApiKey(id=f"key_{secrets.token_hex(4)}", role=role, sha256=hash_key(secret), name=name, created_at=time.time(),
+                     rpm=rpm, tpm=tpm)
         with self._lock:
             self._save([*self._load(), key])
         return key, secret

@@ -19,12 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from llmops.ingest.language import language_of
 from llmops.retrieval.chunking import CHUNKER, chunk_document, embedding_text, heading_path
 from llmops.retrieval.embedder import Embedder
 from llmops.retrieval.live import retention
@@ -88,11 +90,33 @@ def table_schema(dimension: int) -> pa.Schema:
     text = pa.string()
     return pa.schema([("chunk_id", text), ("doc_id", text), ("chunk", pa.int32()), ("content_hash", text),
                       ("source", text), ("doc_type", text), ("title", text), ("format", text),
-                      ("metadata", text), ("location", text), ("headings", text), ("text", text),
+                      ("metadata", text), ("date", text), ("language", text), ("location", text),
+                      ("headings", text), ("text", text),
                       (VECTOR, pa.list_(pa.float32(), dimension))])
 
 
 _DOC_FIELDS = ("source", "doc_type", "title", "format", "metadata")
+# Metadata keys that date a document, most telling first: office properties, mail headers, and
+# the usual column names of exported records.
+_DATE_KEYS = ("modified", "date", "updated", "updated_at", "last_modified", "created", "created_at")
+
+
+def document_date(metadata: str) -> str:
+    """The document's date as YYYY-MM-DD from its JSON metadata, or "" when none parses."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        fields = json.loads(metadata) if metadata else {}
+    except json.JSONDecodeError:
+        return ""
+    lowered = {str(k).lower(): str(v).strip() for k, v in fields.items()} if isinstance(fields, dict) else {}
+    for value in filter(None, (lowered.get(key) for key in _DATE_KEYS)):
+        for parse in (lambda v: datetime.fromisoformat(v.replace("Z", "+00:00")), parsedate_to_datetime):
+            try:
+                return parse(value).date().isoformat()
+            except (ValueError, TypeError, IndexError):
+                continue
+    return ""
 
 
 def prepare_documents(corpus: pd.DataFrame, settings: IndexSettings) -> pd.DataFrame:
@@ -122,7 +146,8 @@ def build_chunks(corpus: pd.DataFrame, settings: IndexSettings) -> pd.DataFrame:
     docs = prepare_documents(corpus, settings) if "content_hash" not in corpus else corpus
     rows = [{"chunk_id": f"{doc.doc_id}:{number}", "doc_id": doc.doc_id, "chunk": number,
              "content_hash": doc.content_hash, **{c: getattr(doc, c) for c in _DOC_FIELDS},
-             "location": chunk.location, "headings": heading_path(chunk.headings), "text": chunk.text}
+             "date": document_date(doc.metadata), "language": language_of(chunk.text), "location": chunk.location,
+             "headings": heading_path(chunk.headings), "text": chunk.text}
             for doc in docs.itertuples(index=False)
             for number, chunk in enumerate(chunk_document(doc.text, settings.chunk_chars, settings.overlap_chars))]
     return pd.DataFrame(rows, columns=[f.name for f in table_schema(1) if f.name != VECTOR])

@@ -14,7 +14,6 @@ follows the tag when the retrieval evaluation moves it; a fixed ``version`` pins
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Sequence
@@ -26,13 +25,11 @@ from typing import Protocol
 import numpy as np
 
 from llmops.retrieval.embedder import Embedder
+from llmops.retrieval.filters import Filter
 from llmops.retrieval.index import DEFAULT_TABLE, FULL_TEXT_COLUMNS, VECTOR, sql_list
 from llmops.retrieval.live import live_version
 
 MODES = ("hybrid", "vector", "fulltext")
-# Columns a search filter can use; `metadata` is the document's scrubbed JSON metadata as text.
-FILTER_COLUMNS = ("doc_id", "source", "doc_type", "title", "format", "metadata", "chunk", "location", "headings", "text")
-_MAX_FILTER_CHARS = 2_000
 EMPTY_QUERY = "query must not be empty"
 _COLUMNS = ["chunk_id", "doc_id", "source", "title", "text", "doc_type", "location", "headings"]
 # Full-text queries of a batch run side by side: Lance's native search releases the GIL.
@@ -156,12 +153,12 @@ class Retriever:
         other._lock = threading.Lock()
         return other
 
-    def search(self, query: str, k: int = 4, where: str | None = None) -> list[Hit]:
-        """The ``k`` best chunks for ``query``; ``where`` is a SQL filter over FILTER_COLUMNS,
-        e.g. ``doc_type = 'faq' AND source LIKE 'faq/%'``. Bad input raises ValueError."""
-        return self.search_many([query], k, where)[0]
+    def search(self, query: str, k: int = 4, filters: Filter | None = None) -> list[Hit]:
+        """The ``k`` best chunks for ``query`` among those ``filters`` admits (`llmops.retrieval.filters`,
+        applied inside the store before ranking). Bad input raises ValueError."""
+        return self.search_many([query], k, filters)[0]
 
-    def search_many(self, queries: Sequence[str], k: int = 4, where: str | None = None) -> list[list[Hit]]:
+    def search_many(self, queries: Sequence[str], k: int = 4, filters: Filter | None = None) -> list[list[Hit]]:
         """``search`` for several queries: one embedding pass and one vector query for all of them,
         while their full-text queries run side by side on the full-text threads (native code, no GIL)."""
         if not all(query.strip() for query in queries):
@@ -173,10 +170,10 @@ class Retriever:
         mode, table = self.settings.mode, self.current()
         wanted = max(k, self.settings.rerank_candidates) if self.reranker else k
         pool = max(wanted, self.settings.candidates) if mode == "hybrid" else wanted
-        text_jobs = [_FULL_TEXT.submit(self._text_ids, table, query, pool, where) for query in queries] \
+        text_jobs = [_FULL_TEXT.submit(self._text_ids, table, query, pool, filters) for query in queries] \
             if mode != "vector" else []
         try:
-            vector_lists = (self._vector_rows(table, self.embedder.encode(list(queries)), pool, where)
+            vector_lists = (self._vector_rows(table, self.embedder.encode(list(queries)), pool, filters)
                             if mode != "fulltext" else [[] for _ in queries])
         finally:
             text_lists = [job.result() for job in text_jobs] or [[] for _ in queries]
@@ -192,18 +189,20 @@ class Retriever:
             return [self._reranked(query, hits)[:k] for query, hits in zip(queries, found)]
         return [hits[:k] for hits in found]
 
-    def search_vector(self, vector: np.ndarray, k: int = 4, where: str | None = None, exact: bool = False) -> list[Hit]:
+    def search_vector(self, vector: np.ndarray, k: int = 4, filters: Filter | None = None,
+                      exact: bool = False) -> list[Hit]:
         """Search by embedding; ``exact`` bypasses the ANN index (brute force, for recall checks)."""
-        return self.search_vectors(vector[None, :], k, where, exact)[0]
+        return self.search_vectors(vector[None, :], k, filters, exact)[0]
 
-    def search_vectors(self, vectors: np.ndarray, k: int = 4, where: str | None = None,
+    def search_vectors(self, vectors: np.ndarray, k: int = 4, filters: Filter | None = None,
                        exact: bool = False) -> list[list[Hit]]:
         """The ``k`` nearest chunks for each row of ``vectors`` (one multi-vector Lance query)."""
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
-        return self._vector_rows(self.current(), vectors, k, where, exact)
+        return self._vector_rows(self.current(), vectors, k, filters, exact)
 
-    def _vector_rows(self, table, vectors: np.ndarray, k: int, where: str | None, exact: bool = False) -> list[list[Hit]]:
+    def _vector_rows(self, table, vectors: np.ndarray, k: int, filters: Filter | None,
+                     exact: bool = False) -> list[list[Hit]]:
         query = table.search(vectors, vector_column_name=VECTOR).distance_type("cosine").limit(k)
         if exact:
             query = query.bypass_vector_index()
@@ -211,20 +210,20 @@ class Retriever:
             refine = self.settings.refine_factor or 1
             query = query.nprobes(self.settings.nprobes).ef(max(self.settings.ef, k * refine))
             query = query.refine_factor(refine) if self.settings.refine_factor else query
-        rows = _run(query.select([*_COLUMNS, "_distance"]), where)
+        rows = _run(query.select([*_COLUMNS, "_distance"]), filters)
         found: list[list[Hit]] = [[] for _ in range(len(vectors))]
         for r in sorted(rows, key=lambda row: row["_distance"]):  # a single vector's rows have no query_index
             found[r.get("query_index", 0)].append(_hit(r, 1.0 - float(r["_distance"])))
         return found
 
-    def _text_ids(self, table, query: str, k: int, where: str | None) -> list[Hit]:
+    def _text_ids(self, table, query: str, k: int, filters: Filter | None) -> list[Hit]:
         """The full-text list: chunk ids and BM25 scores only (rows are read for the winners, `_filled`)."""
         from lancedb.query import MultiMatchQuery
 
         boosts = {"text": 1.0, "headings": self.settings.heading_boost, "title": self.settings.title_boost}
         columns = [c for c in FULL_TEXT_COLUMNS if boosts[c] > 0]
         match = MultiMatchQuery(query, columns, boosts=[boosts[c] for c in columns])
-        rows = _run(table.search(match, query_type="fts").limit(k).select(["chunk_id", "_score"]), where)
+        rows = _run(table.search(match, query_type="fts").limit(k).select(["chunk_id", "_score"]), filters)
         return [Hit(r["chunk_id"], "", "", "", "", float(r["_score"]))
                 for r in sorted(rows, key=lambda row: -row["_score"])]
 
@@ -265,31 +264,5 @@ def _hit(row: dict, score: float) -> Hit:
                row["location"], row["headings"])
 
 
-def _run(query, where: str | None) -> list[dict]:
-    if where is None:
-        return query.to_list()
-    clause = _checked_filter(where)
-    try:
-        return query.where(clause, prefilter=True).to_list()
-    except (ValueError, RuntimeError) as err:
-        # Unknown columns, syntax and type errors are ValueErrors; a filter that fails on the data
-        # (a bad CAST) is a RuntimeError naming the filter. Other errors pass on.
-        if isinstance(err, RuntimeError) and "filter" not in str(err):
-            raise
-        raise ValueError(f"invalid filter {where!r}: {_lance_reason(err)}; "
-                         f"filterable columns: {', '.join(FILTER_COLUMNS)}") from err
-
-
-def _checked_filter(where: str) -> str:
-    if not where.strip():
-        raise ValueError("filter must not be empty; omit it to search everything")
-    if len(where) > _MAX_FILTER_CHARS:
-        raise ValueError(f"filter is {len(where)} characters; the limit is {_MAX_FILTER_CHARS}")
-    return where
-
-
-def _lance_reason(err: Exception) -> str:
-    """LanceDB's message without its 'Invalid input' prefix and Rust source locations."""
-    text = re.sub(r",?\s*/\S+\.rs:\d+:\d+", "", str(err))
-    return re.sub(r"^(Invalid (user )?input|lance error: A prerequisite task failed: Query Execution error),?:?\s*",
-                  "", text).strip()
+def _run(query, filters: Filter | None) -> list[dict]:
+    return (query if filters is None else query.where(filters.sql, prefilter=True)).to_list()

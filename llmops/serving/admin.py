@@ -16,7 +16,7 @@ def build_admin_router(server: ServerState) -> APIRouter:
     """The admin routes over ``server``'s models and feedback store; admin keys only."""
     router = APIRouter()
     served, config = server.served, server.config
-    admin = Depends(authorize(config, "admin"))
+    admin = Depends(authorize(server, "admin"))
 
     @router.post("/admin/reload", dependencies=[admin])
     def reload(request: Request) -> dict:

@@ -15,6 +15,7 @@ from llmops.grounding.extract import Extract
 from llmops.grounding.passages import Passages
 from llmops.grounding.prompt import grounded_messages
 from llmops.pii.scrubber import Scrubber, ScrubResult
+from llmops.retrieval.filters import Filter
 from llmops.retrieval.search import Hit, Retriever
 from llmops.train.chat_model import GREEDY, Completion, Messages, Sampling, StreamChunk
 
@@ -61,10 +62,10 @@ class Answerer:
     def build_messages(self, messages: Messages, hits: list[Hit]) -> Messages:
         return grounded_messages(self.system_prompt, messages, hits)
 
-    def retrieve(self, messages: Messages, top_k: int, where: str | None = None) -> list[Hit]:
-        """Chunks for the last user message; a bad ``where`` filter raises ValueError."""
+    def retrieve(self, messages: Messages, top_k: int, filters: Filter | None = None) -> list[Hit]:
+        """Chunks for the last user message among those ``filters`` admits."""
         question = last_user_message(messages)
-        return self.retriever.search(question, top_k, where) if self.retriever and top_k and question.strip() else []
+        return self.retriever.search(question, top_k, filters) if self.retriever and top_k and question.strip() else []
 
     def complete(self, messages: Messages, max_tokens: int | None, hits: list[Hit],
                  sampling: Sampling = GREEDY, mode: str = "auto") -> tuple[Completion, Grounded]:

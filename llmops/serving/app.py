@@ -31,6 +31,7 @@ from llmops.serving.feedback import build_feedback_router
 from llmops.serving.health import build_health_router
 from llmops.serving.metrics import Metrics, Observe
 from llmops.serving.models import ServedModels
+from llmops.serving.quotas import GenerationGate, RateLimiter
 from llmops.serving.schemas import ApiError, error_response
 from llmops.serving.search import build_search_router
 from llmops.serving.state import ServerConfig, ServerState
@@ -47,7 +48,10 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
     config = config or ServerConfig()
     # loaded from the file of an earlier run (pruned to the window), so feedback outlives restarts
     memory = ResponseMemory(config.remembered_responses, config.feedback_window_hours * 3600, config.responses_path)
-    server = ServerState(served, config, Metrics(), memory)
+    gate = GenerationGate(config.queue)
+    server = ServerState(served, config, Metrics(), memory, RateLimiter(config.role_limits), gate)
+    server.metrics.queue.labels("active").set_function(lambda: sum(gate.active.values()))
+    server.metrics.queue.labels("waiting").set_function(lambda: gate.waiting)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
@@ -59,7 +63,8 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
         yield
         served.stop_polling()
 
-    app = FastAPI(title="llmops serving", version="1.0", lifespan=lifespan)
+    docs = {} if config.api_docs else {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    app = FastAPI(title="llmops serving", version="1.0", lifespan=lifespan, **docs)
     app.state.models = served
     app.add_middleware(Observe, audit=config.audit, metrics=server.metrics, limits=config.limits)
 

@@ -1,5 +1,6 @@
-"""Who may call what: the bearer API key checked against the key store, and its role against the
-endpoint's. A FastAPI dependency, so each router states the role it needs next to its routes."""
+"""Who may call what: the bearer API key checked against the key store, its role against the
+endpoint's, and its request rate against its limit. A FastAPI dependency, so each router states
+the role it needs next to its routes."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from llmops.ops.api_keys import ApiKey, role_allows
 from llmops.serving.schemas import ApiError
-from llmops.serving.state import ServerConfig
+from llmops.serving.state import ServerState
 
 _bearer = HTTPBearer(auto_error=False, description="an API key from `llmops keys create`")
 
 
-def authorize(config: ServerConfig, required: str) -> Callable[..., Awaitable[ApiKey | None]]:
+def authorize(server: ServerState, required: str) -> Callable[..., Awaitable[ApiKey | None]]:
     """A dependency that admits keys with the ``required`` role or above (everyone when
-    ``config.keys`` is None) and puts the key's id and role in the request state for the audit."""
+    ``config.keys`` is None) within their requests per minute, and puts the key's id and role in
+    the request state for the audit."""
+    config, metrics = server.config, server.metrics
 
     # async: a hash and a cached lookup (the key file is re-read only when it changes) cost less
     # than the thread-pool hop FastAPI would make for a plain function
@@ -33,6 +36,12 @@ def authorize(config: ServerConfig, required: str) -> Callable[..., Awaitable[Ap
         if not role_allows(key.role, required):
             raise ApiError(403, f"this endpoint needs the {required!r} role; key {key.id} has {key.role!r}",
                            "permission_error", code="insufficient_permissions")
+        metrics.key_requests.labels(key.id).inc()
+        try:
+            server.limiter.take_request(key)
+        except ApiError:
+            metrics.limited.labels(key.id, "rpm").inc()
+            raise
         return key
 
     return check

@@ -1,6 +1,7 @@
 """The OpenAI-compatible endpoints: ``/v1/models`` and ``/v1/chat/completions``, whole or streamed
 as server-sent events, grounded by retrieval and answered with the ``sources`` used. Every answer
-leaves scrubbed, and is remembered (scrubbed) for ``/v1/feedback``."""
+leaves scrubbed, and is remembered (scrubbed) for ``/v1/feedback``. A chat request runs only with
+a generation slot from the fair queue and within its key's token limit (`llmops.serving.quotas`)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import StreamingResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from llmops.ops.api_keys import ApiKey
 from llmops.ops.responses import Remembered
+from llmops.retrieval.filters import Filter
 from llmops.serving.answerer import ScrubbedStream
 from llmops.serving.auth import authorize
 from llmops.serving.metrics import prompt_digest
+from llmops.serving.quotas import ClientGone, Slot
 from llmops.serving.schemas import ApiError, ChatCompletionRequest, CitedSource
 from llmops.serving.state import ServerState
 
@@ -29,7 +34,7 @@ def build_chat_router(server: ServerState) -> APIRouter:
     """The chat routes over ``server``'s models, limits, metrics and response memory; readers and admins."""
     router = APIRouter()
     served, limits, metrics, memory = server.served, server.config.limits, server.metrics, server.memory
-    reader = Depends(authorize(server.config, "reader"))
+    reader = Depends(authorize(server, "reader"))
 
     @router.get("/v1/models", dependencies=[reader])
     def list_models(request: Request) -> dict:
@@ -38,13 +43,37 @@ def build_chat_router(server: ServerState) -> APIRouter:
                                            for a in served.versions()]}
 
     @router.post("/v1/chat/completions", response_model=None)
-    def chat_completions(body: ChatCompletionRequest, request: Request, key: ApiKey | None = reader) -> dict | StreamingResponse:
+    async def chat_completions(body: ChatCompletionRequest, request: Request,
+                               key: ApiKey | None = reader) -> dict | StreamingResponse | Response:
         messages = [m.model_dump() for m in body.messages]
         if not any(m["role"] == "user" for m in messages):
             raise ApiError(400, "messages must contain at least one user message", param="messages")
         if sum(len(m["content"]) for m in messages) > limits.max_prompt_chars:
             raise ApiError(400, f"messages exceed {limits.max_prompt_chars} characters in total", param="messages",
                            code="context_length_exceeded")
+        filters = body.filter()
+        key_id = key.id if key else None
+        try:
+            if key:
+                server.limiter.check_tokens(key)
+            slot = await server.gate.acquire(key_id, request.is_disconnected)
+        except ApiError as refused:
+            metrics.limited.labels(key_id or "none", _LIMIT_CODES.get(refused.code or "", "tpm")).inc()
+            raise
+        except ClientGone:
+            return Response(status_code=499)  # nobody is listening; the audit still records it
+        try:
+            reply = await run_in_threadpool(answer, body, messages, filters, request, key, slot)
+        except BaseException:
+            slot.release()
+            raise
+        if not isinstance(reply, StreamingResponse):
+            slot.release()
+        return reply
+
+    def answer(body: ChatCompletionRequest, messages: list[dict], filters: Filter | None, request: Request,
+               key: ApiKey | None, slot: Slot) -> dict | StreamingResponse:
+        """The answer, whole or as a stream that returns ``slot`` when it ends (finished, failed or abandoned)."""
         answerer = served.pick()
         state = request.state
         state.model_version = answerer.model_id
@@ -54,10 +83,7 @@ def build_chat_router(server: ServerState) -> APIRouter:
         state.prompt_sha256 = prompt_digest(scrubbed_said)
         max_tokens = min(body.max_tokens or limits.max_new_tokens, limits.max_new_tokens)
         sampling = body.sampling()
-        try:
-            hits = answerer.retrieve(messages, body.top_k, body.where)
-        except ValueError as exc:
-            raise ApiError(400, str(exc), param="where") from exc
+        hits = answerer.retrieve(messages, body.top_k, filters)
 
         def sources(quotes: dict[int, list[str]]) -> list[dict]:
             return [CitedSource.cited(hit, quotes.get(i, [])).model_dump() for i, hit in enumerate(hits)]
@@ -68,6 +94,9 @@ def build_chat_router(server: ServerState) -> APIRouter:
             state.prompt_tokens, state.completion_tokens = prompt_tokens, completion_tokens
             metrics.tokens.labels(answerer.model_id, "prompt").inc(prompt_tokens)
             metrics.tokens.labels(answerer.model_id, "completion").inc(completion_tokens)
+            if key:
+                server.limiter.spend_tokens(key, completion_tokens)
+                metrics.key_tokens.labels(key.id).inc(completion_tokens)
             memory.put(response_id, Remembered(question, answer, answerer.model_id, key.id if key else None, time.time()))
             return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                     "total_tokens": prompt_tokens + completion_tokens}
@@ -88,6 +117,12 @@ def build_chat_router(server: ServerState) -> APIRouter:
                          "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}], **extra})
 
         def events() -> Iterator[str]:
+            try:
+                yield from streamed()
+            finally:  # also when the client went away and the stream is closed unfinished
+                slot.release()
+
+        def streamed() -> Iterator[str]:
             start = time.perf_counter()
             yield chunk({"role": "assistant", "content": ""}, sources=sources({}))
             guard = ScrubbedStream(lambda texts: answerer.scrub_results([*said, *texts])[len(said):])
@@ -116,9 +151,15 @@ def build_chat_router(server: ServerState) -> APIRouter:
                             "model": answerer.model_id, "choices": [], "usage": usage})
             yield _sse("[DONE]")
 
-        return StreamingResponse(events(), media_type="text/event-stream", headers={"cache-control": "no-cache"})
+        # the background task returns the slot too if the stream never started (client gone at once)
+        return StreamingResponse(events(), media_type="text/event-stream", headers={"cache-control": "no-cache"},
+                                 background=BackgroundTask(slot.release))
 
     return router
+
+
+# ApiError codes of the queue, as the ``limit`` label of llmops_limited (a refusal without one is the token limit)
+_LIMIT_CODES = {"queue_full_for_key": "key_queue", "server_busy": "busy", "queue_timeout": "timeout"}
 
 
 def _sse(payload: dict | str) -> str:

@@ -18,7 +18,7 @@ def build_feedback_router(server: ServerState) -> APIRouter:
     """The feedback route over ``server``'s response memory and feedback store; readers and admins."""
     router = APIRouter()
     served, config, memory = server.served, server.config, server.memory
-    reader = Depends(authorize(config, "reader"))
+    reader = Depends(authorize(server, "reader"))
 
     @router.post("/v1/feedback")
     def feedback(body: FeedbackRequest, request: Request, key: ApiKey | None = reader) -> dict:

@@ -9,7 +9,7 @@ import json
 import time
 import uuid
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from llmops.ops.audit_log import AuditLog, AuditRecord
 from llmops.serving.schemas import ApiError, Limits, error_response
@@ -34,6 +34,15 @@ class Metrics:
         self.tokens = Counter("llmops_tokens", "Tokens processed", ["model_version", "kind"], registry=self.registry)
         self.answers = Counter("llmops_answers", "Chat answers by the mode that produced them (generated, verified, "
                                "extractive, not_found, ungrounded)", ["model_version", "mode"], registry=self.registry)
+        self.key_requests = Counter("llmops_key_requests", "Authenticated requests per API key", ["key_id"],
+                                    registry=self.registry)
+        self.key_tokens = Counter("llmops_key_completion_tokens", "Generated tokens per API key", ["key_id"],
+                                  registry=self.registry)
+        self.limited = Counter("llmops_limited", "Requests refused by a limit: rpm, tpm, key_queue (too many waiting "
+                               "for this key), busy (too many waiting), timeout (no slot in time)", ["key_id", "limit"],
+                               registry=self.registry)
+        self.queue = Gauge("llmops_generation_queue", "Chat requests holding a generation slot (active) or waiting "
+                           "for one (waiting)", ["state"], registry=self.registry)
         self.search_batch = Histogram("llmops_search_batch_size", "Concurrent /v1/search requests answered together",
                                       registry=self.registry, buckets=(1, 2, 4, 8, 16, 32))
 

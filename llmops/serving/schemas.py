@@ -5,11 +5,12 @@ Kept apart so the routers, the middleware and the exception handlers all render 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from llmops.retrieval.filters import COMPARISONS, FIELDS, Filter, FilterError, parse_filter
 from llmops.retrieval.search import Hit
 from llmops.train.chat_model import Sampling
 
@@ -49,7 +50,33 @@ class StreamOptions(BaseModel):
     include_usage: bool = False
 
 
-class ChatCompletionRequest(BaseModel):
+_FILTERS_HELP = (
+    "restrict retrieval to chunks whose metadata match: a comparison {\"type\": \"eq\", \"key\": \"doc_type\", "
+    "\"value\": \"faq\"} (" + ", ".join(COMPARISONS) + "; gt/gte/lt/lte on date only; in/nin take a list) or "
+    "{\"type\": \"and\"|\"or\", \"filters\": [...]}; keys: " + ", ".join(FIELDS))
+
+
+class Filtered(BaseModel):
+    """The retrieval filter a search or chat request may carry, checked into a store predicate."""
+
+    filters: dict[str, Any] | None = Field(default=None, description=_FILTERS_HELP,
+                                           json_schema_extra={"example": {"type": "and", "filters": [
+                                               {"type": "eq", "key": "doc_type", "value": "policy"},
+                                               {"type": "gte", "key": "date", "value": "2024-01-01"}]}})
+    where: Any = Field(default=None, description="removed: send `filters`", json_schema_extra={"deprecated": True})
+
+    def filter(self) -> Filter | None:
+        """The checked filter; a bad one (or the removed raw-SQL ``where``) is a 400 naming its part."""
+        if self.where is not None:
+            raise ApiError(400, "the raw SQL filter 'where' is no longer accepted; send 'filters', e.g. "
+                           '{"type": "eq", "key": "doc_type", "value": "faq"}', param="where")
+        try:
+            return None if self.filters is None else parse_filter(self.filters)
+        except FilterError as error:
+            raise ApiError(400, str(error), param=error.param) from None
+
+
+class ChatCompletionRequest(Filtered):
     model: str | None = None
     messages: list[Message] = Field(min_length=1, max_length=64)
     max_tokens: int | None = Field(default=None, ge=1, le=1024)
@@ -59,8 +86,6 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = False
     stream_options: StreamOptions | None = None
     top_k: int = Field(default=4, ge=0, le=20, description="retrieved chunks to ground the answer (extension)")
-    where: str | None = Field(default=None, max_length=1_000,
-                              description="SQL filter on chunk metadata for retrieval, e.g. doc_type = 'faq' (extension)")
     answer_mode: Literal["auto", "extractive"] = Field(
         default="auto", description="auto: generate, verify every sentence against the cited passages, quote them "
         "instead when nothing holds up; extractive: quote the passages without generating (extension)")
@@ -69,10 +94,9 @@ class ChatCompletionRequest(BaseModel):
         return Sampling(self.temperature or 0.0, 1.0 if self.top_p is None else self.top_p, self.seed)
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(Filtered):
     query: str = Field(min_length=1, max_length=2_000)
     k: int = Field(default=5, ge=1, le=50)
-    where: str | None = Field(default=None, max_length=1_000, description="SQL filter on chunk metadata, e.g. doc_type = 'faq'")
 
 
 class Source(BaseModel):
@@ -141,12 +165,15 @@ class ApiError(Exception):
     """An error the client caused (or may retry), rendered in OpenAI's error shape."""
 
     def __init__(self, status: int, message: str, kind: str = "invalid_request_error",
-                 param: str | None = None, code: str | None = None) -> None:
+                 param: str | None = None, code: str | None = None, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.kind, self.param, self.code = status, message, kind, param, code
+        self.headers = headers or {}
 
     def response(self) -> JSONResponse:
-        return error_response(self.status, self.message, self.kind, self.param, self.code)
+        response = error_response(self.status, self.message, self.kind, self.param, self.code)
+        response.headers.update(self.headers)
+        return response
 
 
 def error_response(status: int, message: str, kind: str = "invalid_request_error", param: str | None = None,

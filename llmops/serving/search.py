@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 
 from llmops.ops.api_keys import ApiKey
+from llmops.retrieval.filters import Filter
 from llmops.retrieval.search import EMPTY_QUERY, Hit
 from llmops.serving.answerer import Answerer
 from llmops.serving.auth import authorize
@@ -29,7 +30,7 @@ class SearchCall:
     answerer: Answerer
     query: str
     k: int
-    where: str | None
+    filters: Filter | None
 
 
 def search_batch(calls: list[SearchCall]) -> list[tuple[str, list[Hit] | Exception]]:
@@ -46,10 +47,10 @@ def search_batch(calls: list[SearchCall]) -> list[tuple[str, list[Hit] | Excepti
             found[i] = ValueError(EMPTY_QUERY)
         else:
             searchable.append(i)
-    for indices in _groups(searchable, lambda i: (id(calls[i].answerer.retriever), calls[i].k, calls[i].where)):
+    for indices in _groups(searchable, lambda i: (id(calls[i].answerer.retriever), calls[i].k, calls[i].filters)):
         first = calls[indices[0]]
         try:
-            hits: list = first.answerer.retriever.search_many([calls[i].query for i in indices], first.k, first.where)
+            hits: list = first.answerer.retriever.search_many([calls[i].query for i in indices], first.k, first.filters)
         except ValueError as error:
             hits = [error] * len(indices)
         for i, result in zip(indices, hits):
@@ -77,7 +78,7 @@ def _groups(indices: Iterable[int], key: Callable[[int], Hashable]) -> list[list
 def build_search_router(server: ServerState) -> APIRouter:
     """The search route with its own micro-batcher (one per app, like the metrics it feeds); readers and admins."""
     router = APIRouter()
-    reader = Depends(authorize(server.config, "reader"))
+    reader = Depends(authorize(server, "reader"))
 
     def answer_searches(calls: list[SearchCall]) -> list[tuple[str, list[Hit] | Exception]]:
         server.metrics.search_batch.observe(len(calls))
@@ -89,9 +90,10 @@ def build_search_router(server: ServerState) -> APIRouter:
     async def search(body: SearchRequest, request: Request, _: ApiKey | None = reader) -> SearchResponse:
         answerer = server.served.champion
         request.state.model_version = answerer.model_id
-        request.state.prompt_sha256, found = await searches(SearchCall(answerer, body.query, body.k, body.where))
+        filters = body.filter()
+        request.state.prompt_sha256, found = await searches(SearchCall(answerer, body.query, body.k, filters))
         if isinstance(found, ValueError):
-            raise ApiError(400, str(found), param="where" if body.where is not None and body.query.strip() else "query")
+            raise ApiError(400, str(found), param="query")
         if isinstance(found, ApiError):
             raise found
         return SearchResponse(model=answerer.model_id, data=[SearchHit.of(hit) for hit in found])

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from llmops.monitor.feedback import FeedbackStore
-from llmops.ops.api_keys import KeyStore
+from llmops.ops.api_keys import DEFAULT_ROLE_LIMITS, KeyStore, RateLimits
 from llmops.ops.audit_log import AuditLog
 from llmops.ops.responses import DEFAULT_CAPACITY, DEFAULT_WINDOW_HOURS, ResponseMemory
 from llmops.serving.metrics import Metrics
 from llmops.serving.models import ServedModels
+from llmops.serving.quotas import GenerationGate, QueueSettings, RateLimiter
 from llmops.serving.schemas import Limits
 
 
@@ -20,7 +21,10 @@ from llmops.serving.schemas import Limits
 class ServerConfig:
     """Everything around the model. ``keys=None`` turns authentication off (in-process use only;
     ``llmops serve`` always passes a key store). Feedback may rate the newest ``remembered_responses``
-    answers of the last ``feedback_window_hours``; ``responses_path`` keeps them across restarts."""
+    answers of the last ``feedback_window_hours``; ``responses_path`` keeps them across restarts.
+    Each key gets its role's ``role_limits`` unless it has its own; ``queue`` bounds generation
+    (`llmops.serving.quotas`). ``api_docs`` serves ``/docs`` and ``/openapi.json`` (off in production
+    if the API's shape should not be published)."""
 
     keys: KeyStore | None = None
     audit: AuditLog | None = None
@@ -30,6 +34,9 @@ class ServerConfig:
     feedback_window_hours: float = DEFAULT_WINDOW_HOURS
     responses_path: Path | None = None
     poll_interval_s: float | None = None  # follow the registry aliases every N seconds
+    role_limits: dict[str, RateLimits] = field(default_factory=lambda: dict(DEFAULT_ROLE_LIMITS))
+    queue: QueueSettings = field(default_factory=QueueSettings)
+    api_docs: bool = True
 
     def __post_init__(self) -> None:
         if self.poll_interval_s is not None and self.poll_interval_s <= 0:
@@ -48,3 +55,5 @@ class ServerState:
     config: ServerConfig
     metrics: Metrics
     memory: ResponseMemory
+    limiter: RateLimiter
+    gate: GenerationGate
