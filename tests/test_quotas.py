@@ -24,33 +24,37 @@ def key(key_id: str, role: str = "reader", rpm: int | None = None, tpm: int | No
     return ApiKey(id=key_id, role=role, sha256="0" * 64, rpm=rpm, tpm=tpm)
 
 
-def test_requests_per_minute_refill_continuously_and_say_when_to_retry() -> None:
+def test_requests_per_minute_come_in_bursts_of_ten_seconds_and_say_when_to_retry() -> None:
     clock = Clock()
-    limiter = RateLimiter(DEFAULT_ROLE_LIMITS, clock)
-    slow, other = key("slow", rpm=3), key("other", rpm=3)
-    for _ in range(3):
-        limiter.take_request(slow)
+    limiter = RateLimiter(DEFAULT_ROLE_LIMITS, burst_s=10, clock=clock)
+    slow, other, busy = key("slow", rpm=6), key("other", rpm=6), key("busy", rpm=60)
+    limiter.take_request(slow)  # 6 rpm: a burst of one, then one every 10 s
     with pytest.raises(ApiError) as refused:
         limiter.take_request(slow)
     error = refused.value
-    assert (error.status, error.kind, error.code, error.headers) == (429, "requests", "rate_limit_exceeded", {"retry-after": "20"})
-    assert "requests per minute (RPM): limit 3" in error.message
+    assert (error.status, error.kind, error.code, error.headers) == (429, "requests", "rate_limit_exceeded", {"retry-after": "10"})
+    assert "requests per minute (RPM): limit 6" in error.message
     limiter.take_request(other)  # keys do not share buckets
-    clock.now += 19.0
+    clock.now += 9.0
     with pytest.raises(ApiError):
         limiter.take_request(slow)
-    clock.now += 1.0  # 20 s: one request's worth has come back
+    clock.now += 1.0
     limiter.take_request(slow)
+    for _ in range(10):  # 60 rpm: ten at once
+        limiter.take_request(busy)
+    with pytest.raises(ApiError) as refused:
+        limiter.take_request(busy)
+    assert refused.value.headers == {"retry-after": "1"}
     clock.now += 3600
-    for _ in range(3):  # a long pause refills to the limit, never beyond it
-        limiter.take_request(slow)
+    for _ in range(10):  # a long pause refills the burst, never beyond it
+        limiter.take_request(busy)
     with pytest.raises(ApiError):
-        limiter.take_request(slow)
+        limiter.take_request(busy)
 
 
 def test_tokens_are_counted_after_the_answer_and_block_until_they_refill() -> None:
     clock = Clock()
-    limiter = RateLimiter({"reader": RateLimits(rpm=100, tpm=600)}, clock)
+    limiter = RateLimiter({"reader": RateLimits(rpm=100, tpm=600)}, clock=clock)
     reader = key("r")
     limiter.check_tokens(reader)
     limiter.spend_tokens(reader, 900)  # one answer may overrun the minute

@@ -2,10 +2,12 @@
 
 **Rate limits.** Each key may make ``rpm`` requests and generate ``tpm`` tokens per minute (its own
 values from ``llmops keys create --rpm --tpm``, else its role's defaults). Both are token buckets
-that hold one minute's worth and refill continuously, so a key may burst up to its limit and then
-runs at the steady rate. Generated tokens are known only after an answer, so the token bucket is
-debited afterwards and a key whose bucket is empty is refused until it refills: a key can overrun
-its minute by one answer (``max_tokens`` at most), never by more.
+that refill continuously. The request bucket holds ``burst_s`` seconds' worth (10 s: 10 requests at
+60 rpm, at least one), so a key that floods gets its share spread over the minute rather than all
+of it at once, on top of everyone else's requests (bench/rate_limits.py). Generated tokens are known
+only after an answer, so the token bucket holds a whole minute's worth, is debited afterwards, and
+a key whose bucket is empty is refused until it refills: a key can overrun its minute by one answer
+(``max_tokens`` at most), never by more.
 
 **The queue.** Generation runs in ``slots`` at once (the decoding batch). A request waits for a
 slot at most ``wait_s`` seconds, then gets a 503; at most ``queued_per_key`` of one key's requests
@@ -34,25 +36,28 @@ from llmops.serving.schemas import ApiError
 
 
 class _Bucket:
-    """``capacity`` units, refilled at ``capacity`` per minute; may go negative when debited after use."""
+    """Up to ``capacity`` units, refilled at ``per_minute``; may go negative when debited after use."""
 
-    def __init__(self, capacity: int, now: float) -> None:
-        self.capacity, self.level, self.updated = capacity, float(capacity), now
+    def __init__(self, per_minute: int, capacity: float, now: float) -> None:
+        self.per_minute, self.capacity, self.level, self.updated = per_minute, capacity, capacity, now
 
     def refill(self, now: float) -> None:
-        self.level = min(self.capacity, self.level + (now - self.updated) * self.capacity / 60.0)
+        self.level = min(self.capacity, self.level + (now - self.updated) * self.per_minute / 60.0)
         self.updated = now
 
     def wait_s(self, need: float) -> float:
         """Seconds until ``need`` units are there."""
-        return max(0.0, (need - self.level) * 60.0 / self.capacity)
+        return max(0.0, (need - self.level) * 60.0 / self.per_minute)
 
 
 class RateLimiter:
     """Request and token buckets per key; thread-safe (sync handlers run on worker threads)."""
 
-    def __init__(self, role_limits: dict[str, RateLimits], clock: Callable[[], float] = time.monotonic) -> None:
-        self.role_limits, self.clock = role_limits, clock
+    def __init__(self, role_limits: dict[str, RateLimits], burst_s: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if burst_s <= 0:
+            raise ValueError(f"burst_s must be positive seconds, got {burst_s}")
+        self.role_limits, self.burst_s, self.clock = role_limits, burst_s, clock
         self._buckets: dict[tuple[str, str], _Bucket] = {}
         self._lock = threading.Lock()
 
@@ -60,10 +65,11 @@ class RateLimiter:
         return key.limits(self.role_limits)
 
     def _bucket(self, key: ApiKey, kind: str, now: float) -> _Bucket:
-        capacity = getattr(self.limits(key), kind)
+        per_minute = getattr(self.limits(key), kind)
         bucket = self._buckets.get((key.id, kind))
-        if bucket is None or bucket.capacity != capacity:  # new key, or its limit changed in the key file
-            bucket = self._buckets[(key.id, kind)] = _Bucket(capacity, now)
+        if bucket is None or bucket.per_minute != per_minute:  # new key, or its limit changed in the key file
+            capacity = max(1.0, per_minute * self.burst_s / 60.0) if kind == "rpm" else float(per_minute)
+            bucket = self._buckets[(key.id, kind)] = _Bucket(per_minute, capacity, now)
         bucket.refill(now)
         return bucket
 
@@ -72,7 +78,7 @@ class RateLimiter:
         with self._lock:
             bucket = self._bucket(key, "rpm", self.clock())
             if bucket.level < 1:
-                raise _limited(key, "requests", bucket.capacity, bucket.wait_s(1))
+                raise _limited(key, "requests", bucket.per_minute, bucket.wait_s(1))
             bucket.level -= 1
 
     def check_tokens(self, key: ApiKey) -> None:
@@ -80,7 +86,7 @@ class RateLimiter:
         with self._lock:
             bucket = self._bucket(key, "tpm", self.clock())
             if bucket.level <= 0:
-                raise _limited(key, "tokens", bucket.capacity, bucket.wait_s(1))
+                raise _limited(key, "tokens", bucket.per_minute, bucket.wait_s(1))
 
     def spend_tokens(self, key: ApiKey, tokens: int) -> None:
         with self._lock:
