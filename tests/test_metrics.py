@@ -36,6 +36,47 @@ def test_rouge_and_bleu_match_reference_behaviour() -> None:
         text_metrics(["a"], refs, short_answer_words=6)
 
 
+def test_english_scores_are_unchanged_by_the_chinese_tokenization() -> None:
+    """Figures computed before Han characters were tokenized one by one: English text scores as before."""
+    said = ["The warranty lasts three years, doesn't it?", "Reset it by holding the dial for 12 seconds.",
+            "Call support “today” — we’re open."]
+    refs = ["Every device has a 3-year warranty.", "Hold the dial for 12 seconds until the ring flashes.",
+            "Support is open Monday to Friday."]
+    assert rouge_l(said, refs) == pytest.approx(0.3660818713450292)
+    assert bleu(said, refs) == pytest.approx(17.37259833472673)
+    assert [token_f1(p, r) for p, r in zip(said, refs)] == pytest.approx([0.1818181818181818, 0.5, 0.3333333333333333])
+
+
+def test_chinese_answers_are_scored_by_character() -> None:
+    refs = ["所有设备享有三年保修。", "按住旋钮 12 秒直到指示灯闪烁。", "周末不提供客服。"]
+    assert rouge_l(refs, refs) == pytest.approx(1.0) and bleu(refs, refs) == pytest.approx(100.0)
+    close = ["保修期为三年。", "请按住旋钮12秒，直到指示灯闪烁。", "客服周一至周五开放"]
+    far = ["请联系销售部门。", "重新安装应用程序。", "价格为两百元。"]
+    assert 0.3 < rouge_l(close, refs) < 1.0 and rouge_l(far, refs) < 0.15
+    assert bleu(far, refs) < bleu(close, refs) < 100
+    assert token_f1("三年保修", "所有设备享有三年保修。") == pytest.approx(2 * 1.0 * (4 / 10) / (1.0 + 4 / 10))
+    assert exact_match("三年。", "三年") == 1.0 and exact_match("三年", "五年") == 0.0
+    assert is_short_answer("三年", 4) and not is_short_answer("所有设备享有三年保修", 4)
+
+
+def test_a_chinese_candidate_is_promoted_on_chinese_aware_metrics() -> None:
+    """On whitespace tokens every Chinese answer scored 0 and no candidate could beat the base model;
+    counted by character, the candidate that answers is promoted and the one that does not is held."""
+    from llmops.registry.promotion import PromotionPolicy, decide
+
+    refs = ["所有设备享有三年保修。", "按住旋钮 12 秒直到指示灯闪烁。", "客服工作时间为周一至周五 8:00 至 18:00。"]
+    base = ["我不知道。", "请参考说明书。", "请联系我们。"]
+    good = ["设备享有三年保修。", "按住旋钮 12 秒，直到指示灯闪烁。", "客服周一至周五 8:00 至 18:00 工作。"]
+
+    def figures(said: list[str]) -> dict[str, float]:
+        return {**text_metrics(said, refs, short_answer_words=4), "pii_leaks": 0}
+
+    policy = PromotionPolicy(guard_metrics=("token_f1",))
+    assert decide({"candidate": figures(good), "base": figures(base)}, policy).promote
+    held = decide({"candidate": figures(base), "base": figures(good)}, policy)
+    assert not held.promote and "rouge_l gain" in held.reason
+
+
 def test_exact_match_counts_short_answer_items_only() -> None:
     refs = ["Lumora Hub H2", "Press the pair button twice and then open the app to finish pairing.", "ORD-2024-1"]
     preds = ["lumora hub h2.", "Press the pair button twice and then open the app to finish pairing.", "ORD-2024-7"]

@@ -1,7 +1,10 @@
 """Offline text metrics: nothing here downloads a metric script from a hub.
 
 ROUGE-L comes from ``rouge_score`` and BLEU from ``sacrebleu`` (both well-kept reference
-implementations); token F1 and exact match follow the SQuAD normalization. Every metric is also a
+implementations); token F1 and exact match follow the SQuAD normalization. Chinese has no spaces
+between words, so a text with Han characters is compared character by character there (its
+Latin words stay words), as Chinese ROUGE and BLEU (sacrebleu's ``zh`` tokenizer) are; a text
+without any is scored exactly as before. Every metric is also a
 Hugging Face ``evaluate`` module kept in this repo (``modules/<name>/<name>.py``, loaded by path with
 ``load_metric``), so the evaluation report, a notebook or another team computes them one way; the
 modules call the functions here, which stay the one home of the scoring.
@@ -24,6 +27,10 @@ if TYPE_CHECKING:
     from evaluate import EvaluationModule
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAS_HAN = re.compile(f"[{_HAN}]")
+# one Han character, or a run of other letters and digits (punctuation of any script is dropped)
+_HAN_OR_WORD = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
 
 # +1: higher is better. exact_match covers short-answer items only; pii_leaks counts distinct
 # raw-corpus personal values a system revealed to the leak probe and no other system produced.
@@ -46,8 +53,30 @@ def normalize_answer(text: str) -> str:
     return " ".join(_ARTICLES.sub(" ", text).split())
 
 
+def answer_tokens(text: str) -> list[str]:
+    """The normalized answer's words; with Han characters in it, each of them is a token."""
+    normalized = normalize_answer(text)
+    return _HAN_OR_WORD.findall(normalized) if _HAS_HAN.search(normalized) else normalized.split()
+
+
+class _RougeTokenizer:
+    """rouge_score's own tokenizer (lower case, Porter stems) for texts without Han characters;
+    with them, each Han character is a token and the Latin words between are stemmed as usual."""
+
+    def __init__(self) -> None:
+        from rouge_score.tokenizers import DefaultTokenizer
+
+        self.default = DefaultTokenizer(use_stemmer=True)
+
+    def tokenize(self, text: str) -> list[str]:
+        if not _HAS_HAN.search(text):
+            return self.default.tokenize(text)
+        return [token for piece in _HAN_OR_WORD.findall(text.lower())
+                for token in ([piece] if _HAS_HAN.match(piece) else self.default.tokenize(piece))]
+
+
 def token_f1(prediction: str, reference: str) -> float:
-    pred, ref = normalize_answer(prediction).split(), normalize_answer(reference).split()
+    pred, ref = answer_tokens(prediction), answer_tokens(reference)
     if not pred or not ref:
         return float(pred == ref)
     common = sum((Counter(pred) & Counter(ref)).values())
@@ -58,30 +87,31 @@ def token_f1(prediction: str, reference: str) -> float:
 
 
 def exact_match(prediction: str, reference: str) -> float:
-    return float(normalize_answer(prediction) == normalize_answer(reference))
+    return float(answer_tokens(prediction) == answer_tokens(reference))
 
 
 def rouge_l(predictions: Sequence[str], references: Sequence[str]) -> float:
-    """Mean ROUGE-L F-measure (with stemming)."""
+    """Mean ROUGE-L F-measure (with stemming; Han characters one by one)."""
     from rouge_score import rouge_scorer
 
-    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
+    scorer = rouge_scorer.RougeScorer(["rougeL"], tokenizer=_RougeTokenizer())
     scores = [scorer.score(ref, pred)["rougeL"].fmeasure for pred, ref in zip(predictions, references)]
     return sum(scores) / len(scores) if scores else 0.0
 
 
 def bleu(predictions: Sequence[str], references: Sequence[str]) -> float:
-    """Corpus BLEU on a 0–100 scale."""
+    """Corpus BLEU on a 0–100 scale; sacrebleu's ``zh`` tokenization when any text has Han characters."""
     import sacrebleu
 
     if not predictions:
         return 0.0
-    return float(sacrebleu.corpus_bleu(list(predictions), [list(references)]).score)
+    chinese = any(_HAS_HAN.search(text) for text in (*predictions, *references))
+    return float(sacrebleu.corpus_bleu(list(predictions), [list(references)], tokenize="zh" if chinese else "13a").score)
 
 
 def is_short_answer(reference: str, max_words: int) -> bool:
     """Exact match only means something where the reference is a name, number or id."""
-    return 0 < len(normalize_answer(reference).split()) <= max_words
+    return 0 < len(answer_tokens(reference)) <= max_words
 
 
 @cache
