@@ -92,7 +92,8 @@ def _serve(args: argparse.Namespace) -> int:
     scrubber = Scrubber(pipeline_config(Path(args.allow_list) if args.allow_list else None))
     served = load_served_models(args.model_name or settings.model_name, settings.mlflow_tracking_uri, settings.lancedb_uri,
                                 args.table, scrubber, args.canary_share, args.backend, args.precision,
-                                SearchSettings(mode=args.search_mode), configured_reranker(args.reranker))
+                                SearchSettings(mode=args.search_mode), configured_reranker(args.reranker),
+                                tuple(args.model_languages.split(",")))
     config = ServerConfig(
         keys=keys, audit=AuditLog(_audit_path(args, settings), args.audit_retention_days),
         feedback=FeedbackStore(settings.feedback_path), poll_interval_s=args.poll_interval if args.poll_interval != 0 else None,
@@ -332,6 +333,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="requests that may wait for a slot in all; more get 503 at once")
     serve.add_argument("--queue-wait-s", type=float, default=queue.wait_s,
                        help="a chat request that has no slot after this many seconds gets 503")
+    serve.add_argument("--model-languages", default=os.environ.get("LLMOPS_MODEL_LANGUAGES", "en"),
+                       help="languages the served model writes well, comma-separated: en (default: SmolLM2) or en,zh "
+                            "(e.g. a Qwen2.5 base); questions in Chinese to an en-only model are answered by quoting the passages")
     serve.add_argument("--api-docs", action=argparse.BooleanOptionalAction,
                        default=os.environ.get("LLMOPS_API_DOCS", "1") not in ("0", "false", "no"),
                        help="serve /docs and /openapi.json (default on; --no-api-docs or LLMOPS_API_DOCS=0 for production)")

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -47,6 +47,7 @@ from llmops.train.sft_dataset import SFTSettings, build_examples, save_dataset
 from llmops.registry.tracking import configure_mlflow
 from llmops.retrieval.embedder import Embedder
 from llmops.retrieval.index import build_index
+from llmops.retrieval.search import Retriever
 from llmops.pii.config import pipeline_config
 from tests.conftest import REPO
 
@@ -463,6 +464,29 @@ def test_api_docs_can_be_switched_off(server: Server) -> None:
         assert on.get("/openapi.json").status_code == 200 and on.get("/docs").status_code == 200
 
 
+def test_chinese_questions_to_an_english_model_are_answered_by_quoting(server: Server, tmp_path: Path) -> None:
+    """SmolLM2 writes English: a Chinese question gets the passage quoted with its citation, and
+    nothing is generated; a model declared to write Chinese generates (and is verified as ever)."""
+    docs = pd.DataFrame([
+        {"doc_id": "zh-warranty", "doc_type": "faq", "title": "保修政策", "source": "faq/保修.md",
+         "text": "# 保修政策\n\n所有 Lumora 设备享有三年有限保修。保修期内免费维修。"},
+        {"doc_id": "zh-hours", "doc_type": "faq", "title": "客服时间", "source": "faq/客服.md",
+         "text": "# 客服时间\n\n客服热线周一至周五 8:00 至 18:00 开放，周末休息。"}])
+    embedder = server.served.champion.retriever.embedder
+    build_index(docs, str(tmp_path / "lance"), embedder)
+    question = [{"role": "user", "content": "Lumora 设备的保修期是多久？"}]
+    english_only = Answerer(server.served.champion.chat, Retriever(str(tmp_path / "lance"), embedder), "zh:1", SYSTEM)
+    hits = english_only.retrieve(question, 2)
+    completion, grounded = english_only.complete(question, 12, hits)
+    assert (grounded.mode.value, completion.completion_tokens) == ("extractive", 0)
+    assert completion.text == "“所有 Lumora 设备享有三年有限保修。” [1]" and hits[0].source == "faq/保修.md"
+    writes_chinese = replace(english_only, languages=("en", "zh"))
+    assert writes_chinese.complete(question, 12, hits)[0].completion_tokens > 0
+    assert english_only.writes("How long is the warranty?") and not english_only.writes("请在 Gridbox 中设置 proxy")
+    with pytest.raises(ValueError, match="unknown: fr"):
+        replace(english_only, languages=("fr",))
+
+
 def test_pii_never_reaches_answer_audit_or_feedback(server: Server) -> None:
     reply = _chat(server, PII_PROMPT, max_tokens=12)
     assert reply.status_code == 200
@@ -673,6 +697,16 @@ def test_chat_page_in_headless_chromium(server: Server) -> None:
             page.fill("#correction", "Three years, for every device.")
             page.click("#down")
             page.wait_for_function("document.getElementById('rated').textContent.length > 0", timeout=30_000)
+            chinese = browser.new_page(locale="zh-CN")  # labels follow the browser's language
+            chinese.goto(server.url + "/")
+            assert chinese.text_content("h1") == "企业助手" and chinese.get_attribute("html", "lang") == "zh-CN"
+            assert chinese.get_attribute("#key", "placeholder").startswith("llmk_…（")
+            chinese.fill("#key", server.keys["reader"])
+            chinese.fill("#question", "How long is the Lumora warranty?")
+            chinese.check("#extractive")
+            chinese.click("#send")
+            chinese.wait_for_selector("#mode[data-mode='extractive']:not([hidden])", timeout=60_000)
+            assert chinese.text_content("#mode") == "引用自文档" and chinese.text_content("#cited h2") == "来源"
         finally:
             browser.close()
     latest = server.feedback.read().records[-1]

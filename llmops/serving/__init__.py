@@ -6,5 +6,5 @@ engines and the batching that lets concurrent requests share passes (`backends`,
 It uses llmops.ops for API keys, the audit log and the answers feedback may rate, llmops.pii to scrub prompts and answers, llmops.grounding to hold answers to the passages they
 cite, and llmops.train for the chat model and its weight precision.
 
-May import: llmops.ops, llmops.pii, llmops.retrieval, llmops.grounding, llmops.registry, llmops.train.chat_model, llmops.train.base_model, llmops.monitor.feedback
+May import: llmops.ops, llmops.ingest.language, llmops.pii, llmops.retrieval, llmops.grounding, llmops.registry, llmops.train.chat_model, llmops.train.base_model, llmops.monitor.feedback
 """

@@ -14,6 +14,7 @@ from llmops.grounding.answer import Grounded, Grounder, GroundingSettings, Mode,
 from llmops.grounding.extract import Extract
 from llmops.grounding.passages import Passages
 from llmops.grounding.prompt import grounded_messages
+from llmops.ingest.language import language_of
 from llmops.pii.scrubber import Scrubber, ScrubResult
 from llmops.retrieval.filters import Filter
 from llmops.retrieval.search import Hit, Retriever
@@ -54,8 +55,13 @@ class Answerer:
     system_prompt: str
     scrubber: Scrubber | None = None  # answers are scrubbed before they leave the server
     grounding: GroundingSettings = field(default_factory=GroundingSettings)
+    # Languages the model writes well. A question in another (a Chinese one to SmolLM2, which was
+    # trained on English) is answered by quoting the passages, with citations, not by generating.
+    languages: tuple[str, ...] = ("en",)
 
     def __post_init__(self) -> None:
+        if unknown := set(self.languages) - {"en", "zh"}:
+            raise ValueError(f"model languages are en and zh; unknown: {', '.join(sorted(unknown))}")
         # Answers are held to the retrieved passages with the index's own sentence embedder.
         self.grounder = Grounder(self.retriever.embedder.encode, self.grounding) if self.retriever else None
 
@@ -110,7 +116,12 @@ class Answerer:
         found = self.grounder.extract(question, passages)
         if not self.grounder.answerable(found):
             return passages, found, self.grounder.not_found()
-        return passages, found, self.grounder.extractive(found) if mode == "extractive" else None
+        quote = mode == "extractive" or not self.writes(question)
+        return passages, found, self.grounder.extractive(found) if quote else None
+
+    def writes(self, question: str) -> bool:
+        """Whether the model answers in the question's language (Chinese or mixed needs "zh")."""
+        return language_of(question) not in ("zh", "mixed") or "zh" in self.languages
 
     def scrub(self, text: str, context: Sequence[str] = ()) -> str:
         """``text`` without personal data. Values found in ``context`` (the user's own messages) are

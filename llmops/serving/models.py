@@ -27,6 +27,7 @@ class RegistryLoader:
     scrubber: Scrubber | None = None
     backend: str | None = None  # generation engine (see backends); None: $LLMOPS_BACKEND or transformers
     precision: str = "fp32"  # the transformers engine's weights: fp32, bf16 or auto (see backends.serving_chat)
+    languages: tuple[str, ...] = ("en",)  # what the model writes well (Answerer.languages)
 
     def version(self, alias: str) -> str | None:
         found = self.registry.aliased(alias)
@@ -40,7 +41,8 @@ class RegistryLoader:
 
         pyfunc = self.registry.load(version).unwrap_python_model()
         chat = serving_chat(pyfunc, self.registry, version, self.backend, self.precision)  # batched transformers, or llama.cpp
-        return Answerer(chat, self.retriever, self.model_id(version), pyfunc.system_prompt, self.scrubber)
+        return Answerer(chat, self.retriever, self.model_id(version), pyfunc.system_prompt, self.scrubber,
+                        languages=self.languages)
 
 
 class ServedModels:
@@ -133,14 +135,16 @@ def load_champion_answerer(
 
 def load_served_models(model_name: str, tracking_uri: str, lancedb_uri: str, table: str, scrubber: Scrubber | None = None,
                        canary_share: float = 0.0, backend: str | None = None, precision: str = "fp32",
-                       search: SearchSettings = SearchSettings(), reranker: Reranker | None = None) -> ServedModels:
+                       search: SearchSettings = SearchSettings(), reranker: Reranker | None = None,
+                       languages: tuple[str, ...] = ("en",)) -> ServedModels:
     """The champion (and, with a canary share, the challenger) ready to serve and to follow the
-    registry; retrieval reads the live index version and searches it as ``search`` says."""
+    registry; retrieval reads the live index version and searches it as ``search`` says; questions
+    in a language outside ``languages`` are answered by quoting."""
     from llmops.retrieval.embedder import Embedder
     from llmops.train.base_model import use_bf16
 
     use_bf16(precision)  # a misspelt precision fails here, before anything loads
-    loader = RegistryLoader(ModelRegistry.at(tracking_uri, model_name), None, scrubber, backend, precision)
+    loader = RegistryLoader(ModelRegistry.at(tracking_uri, model_name), None, scrubber, backend, precision, languages)
     version = loader.version(CHAMPION)
     if version is None:
         raise LookupError(f"model {model_name!r} has no {CHAMPION!r} alias in {tracking_uri}; run the pipeline first")

@@ -16,17 +16,48 @@ async function errorText(response) {
   try { return (await response.json()).error.message; } catch { return response.statusText; }
 }
 
-// How the answer was made (the response's answer_mode), in words.
-const MODES = {
-  generated: "Verified: every sentence is supported by the highlighted passages",
-  verified: "Verified: unsupported sentences were removed",
-  extractive: "Quoted from the documents",
-  not_found: "Not in the documents: the nearest passages are listed",
-  ungrounded: "Not checked: no documents were searched",
+// The page's words in English and Chinese; the first of the browser's preferred languages that
+// is one of them wins (English otherwise). `modes` say how an answer was made (its answer_mode).
+const LABELS = {
+  en: {
+    title: "Company assistant",
+    intro: "Answers come from the company's fine-tuned model and its document index. Personal data is removed from answers.",
+    key: "API key", keyHint: "llmk_…  (ask your administrator)", question: "Question",
+    extractive: "Only quote the documents", send: "Ask", sources: "Sources",
+    correction: "Correction (optional, sent with 👎)", thanks: "Thanks, your rating was stored.", model: "model",
+    modes: {
+      generated: "Verified: every sentence is supported by the highlighted passages",
+      verified: "Verified: unsupported sentences were removed",
+      extractive: "Quoted from the documents",
+      not_found: "Not in the documents: the nearest passages are listed",
+      ungrounded: "Not checked: no documents were searched",
+    },
+  },
+  zh: {
+    title: "企业助手",
+    intro: "回答来自公司微调的模型及其文档索引。回答中的个人信息已被移除。",
+    key: "API 密钥", keyHint: "llmk_…（请向管理员索取）", question: "问题",
+    extractive: "仅引用文档原文", send: "提问", sources: "来源",
+    correction: "更正（可选，随 👎 一起提交）", thanks: "谢谢，您的评价已保存。", model: "模型",
+    modes: {
+      generated: "已核实：每句话都有高亮段落支持",
+      verified: "已核实：无依据的句子已删除",
+      extractive: "引用自文档",
+      not_found: "文档中没有答案：下面列出最相近的段落",
+      ungrounded: "未核实：没有检索文档",
+    },
+  },
 };
+const LANG = (navigator.languages || [navigator.language]).map((tag) => tag.slice(0, 2).toLowerCase())
+  .find((code) => code in LABELS) || "en";
+const T = LABELS[LANG];
+document.documentElement.lang = LANG === "zh" ? "zh-CN" : "en";
+document.title = T.title;
+document.querySelectorAll("[data-i18n]").forEach((element) => { element.textContent = T[element.dataset.i18n]; });
+$("key").placeholder = T.keyHint;
 
 function showMode(mode) {
-  $("mode").textContent = MODES[mode] || mode;
+  $("mode").textContent = T.modes[mode] || mode;
   $("mode").className = mode;
   $("mode").dataset.mode = mode;
   $("mode").hidden = false;
@@ -59,7 +90,7 @@ function handleEvent(data) {
   const chunk = JSON.parse(data);
   if (chunk.error) throw new Error(chunk.error.message);
   responseId = chunk.id;
-  $("meta").textContent = "model " + chunk.model;
+  $("meta").textContent = T.model + " " + chunk.model;
   if (chunk.sources) showSources(chunk.sources);
   if (chunk.answer_mode) showMode(chunk.answer_mode);
   for (const choice of chunk.choices) {
@@ -105,7 +136,7 @@ async function rate(rating) {
   const body = { response_id: responseId, rating: rating };
   if (rating < 0 && correction) body.correction = correction;
   const response = await fetch("/v1/feedback", { method: "POST", headers: headers(), body: JSON.stringify(body) });
-  if (response.ok) $("rated").textContent = "Thanks, your rating was stored.";
+  if (response.ok) $("rated").textContent = T.thanks;
   else $("status").textContent = await errorText(response);
 }
 $("up").addEventListener("click", () => rate(1));
