@@ -18,7 +18,13 @@ Sets (tests/data/pii_eval/, built by tests/data/make_pii_eval.py and real_no_pii
   alone, ten digits without separators, ...) and by the person's locale.
 - ``heldout``: a second labelled set in 23 other locales and 16 other document kinds, written
   without looking at the scrubber's rules (HELDOUT.md), reported apart: how far the rules generalise.
-- ``zh``: the same for Chinese-language documents (issue 21), reported apart.
+- ``zh``: the same for Chinese-language documents (issue 21), reported apart; seen while the
+  Chinese recognizers were written.
+- ``zh_heldout``: a Chinese labelled set of other kinds (zh_CN and zh_TW), written blind
+  (ZH_HELDOUT.md): the Chinese figure that counts.
+- ``zh_real``: real Chinese documentation with no personal data apart from its contributors
+  (Debian's maint-guide-zh-cn and debian-edu-doc-zh-cn, `apt-get install` them first; their
+  Chinese and mixed documents): placeholders per 10,000 characters and the most frequent values.
 - ``real``: real Debian documentation with no personal data (4b). Every replaced span is a false
   placeholder unless it touches one of the few real names/e-mails labelled in the extract;
   reported per 10,000 characters, by entity type and by value, plus the heading lines altered.
@@ -59,6 +65,8 @@ SETS_DIR = DATA / "pii_eval"
 MULTILOCALE = SETS_DIR / "multilocale.jsonl"
 ZH = SETS_DIR / "zh.jsonl"
 HELDOUT = SETS_DIR / "heldout.jsonl"  # see HELDOUT.md: not an issue-18 target, a check on overfitting
+ZH_HELDOUT = SETS_DIR / "zh_heldout.jsonl"  # see ZH_HELDOUT.md
+ZH_REAL_DIRS = (Path("/usr/share/doc/maint-guide-zh-cn/html"), Path("/usr/share/doc/debian-edu-doc-zh-cn"))
 REAL = SETS_DIR / "real_no_pii" / "corpus.jsonl"
 EVAL_SET = DATA / "pii_eval.jsonl"  # the "seen" set
 
@@ -452,7 +460,7 @@ def print_real(rows: list[dict], scores: dict[str, RealScore], runs: dict[str, R
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", default="multilocale,heldout,zh,real", help="comma list of multilocale, heldout, zh, real, seen")
+    parser.add_argument("--sets", default="multilocale,heldout,zh,real", help="comma list of multilocale, heldout, zh, zh_heldout, zh_real, real, seen")
     parser.add_argument("--limit", type=int, help="at most N documents of each labelled set, spread over it")
     parser.add_argument("--real-chars", type=int, help="at most about N characters of the real corpus")
     parser.add_argument("--quick", action="store_true", help="--limit 60 --real-chars 40000")
@@ -519,6 +527,38 @@ def main(argv: list[str] | None = None) -> int:
         print_labelled("Chinese set (issue 21, not an issue-18 target)", rows, scores, min(args.show, 4))
         report["zh"] = _labelled_json(rows, scores, {n: r.per_second(len(rows)) for n, r in runs.items()})
         summary += [("zh recall (issue 21)", f"{scores['pipeline'].recall():.3f}", f"{scores['presidio'].recall():.3f}")]
+
+    if "zh_heldout" in sets:
+        rows = spread(load_jsonl(ZH_HELDOUT), args.limit)
+        runs = {e.name: run(e, [r["text"] for r in rows]) for e in engines}
+        scores = {n: score_labelled(rows, r.spans) for n, r in runs.items()}
+        print_labelled("Chinese held-out set (written blind, ZH_HELDOUT.md)", rows, scores, args.show)
+        report["zh_heldout"] = _labelled_json(rows, scores, {n: r.per_second(len(rows)) for n, r in runs.items()})
+        ours, base = scores["pipeline"], scores["presidio"]
+        summary += [("zh held-out recall", f"{ours.recall():.3f}", f"{base.recall():.3f}"),
+                    ("zh held-out person recall", f"{ours.recall('PERSON'):.3f}", f"{base.recall('PERSON'):.3f}"),
+                    ("zh held-out lowest type recall", _lowest(ours), _lowest(base)),
+                    ("zh held-out hard-negative retention", f"{ours.retention():.3f}", f"{base.retention():.3f}")]
+
+    if "zh_real" in sets:
+        from llmops.ingest.language import language_of
+        from llmops.ingest.raw_documents import read_documents
+
+        texts = [t for folder in ZH_REAL_DIRS if folder.is_dir()
+                 for t in read_documents(folder).to_frame()["text"] if language_of(t) in ("zh", "mixed")]
+        if not texts:
+            raise SystemExit(f"zh_real: no Chinese documents in {', '.join(map(str, ZH_REAL_DIRS))}; "
+                             "apt-get install maint-guide-zh-cn debian-edu-doc-zh-cn")
+        chars = sum(map(len, texts))
+        print(f"\n== real Chinese documentation: {len(texts)} documents, {chars:,} characters")
+        for engine in engines:
+            spans = run(engine, texts).spans
+            values = Counter((kind, text[start:end]) for text, found in zip(texts, spans) for kind, start, end in found)
+            total = sum(values.values())
+            by_type = Counter(kind for kind, _ in values.elements())
+            print(f"    {engine.name:<10} {total} placeholders = {total / chars * 10_000:.2f} per 10k; {dict(by_type)}")
+            print("      most frequent: " + ", ".join(f"{v!r} ({t}) {n}" for (t, v), n in values.most_common(args.show)))
+            summary.append((f"zh real: placeholders per 10k ({engine.name})", f"{total / chars * 10_000:.2f}", ""))
 
     if "real" in sets:
         rows = real_slice(load_jsonl(REAL), args.real_chars)

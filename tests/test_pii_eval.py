@@ -179,9 +179,12 @@ def test_pipeline_on_the_multilocale_slice(pipeline_figures) -> None:
 
 
 def test_pipeline_on_the_zh_slice(pipeline_figures) -> None:
+    """Every type, names and addresses included, since the Chinese recognizers (issue 21); this set
+    was seen while they were written, so the blind figure is the held-out one in bench/RESULTS.md."""
     score_ = pipeline_figures[0]["zh"]
-    for entity in ("EMAIL_ADDRESS", "PHONE_NUMBER", "CN_RESIDENT_ID"):
+    for entity in score_.total:
         assert score_.recall(entity) >= FLOOR_ZH_NON_PERSON, [m for m in score_.misses if m["type"] == entity]
+    assert score_.retention() >= FLOOR_RETENTION, score_.lost[:20]
 
 
 def test_pipeline_on_the_real_slice(pipeline_figures) -> None:

@@ -9,7 +9,7 @@ the scrub engine (`scrubber`), its windows over long texts (`segments`) and the 
 it learns so that a manual's terms are not people (`vocabulary`); the residual scan and quality gate
 of the scrubbed corpus (`residual`, `scrubbed_corpus`) and the PII-leak probe (`probe`).
 
-May import: llmops.settings
+May import: llmops.settings, llmops.ingest.language
 """
 
 import os

@@ -19,6 +19,8 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from llmops.pii.addresses import ADDRESS_CONTEXT, ADDRESS_PATTERNS, POSTCODE_CITY_LINE, STREET_LINE
+from llmops.ingest.language import language_of
+from llmops.pii import chinese
 from llmops.pii.checksums import cn_resident_id_valid
 from llmops.pii.config import DENY_LIST_ENTITY, ScrubberConfig
 from llmops.pii.fields import DATE, FieldRecognizer
@@ -380,6 +382,8 @@ class _PersonNerRecognizer(SpacyRecognizer):
         ("Veltro" in "Veltro Payments"); all-capital words are acronyms or keywords of a manual
         ("JSON", "BLOB", "WAN IP"), not a name.
         """
+        if language_of(text) in ("zh", "mixed"):  # an English model reads Latin words in Chinese text as names
+            return []
         kept = []
         for result in super().analyze(text, entities, nlp_artifacts):
             possessive = _POSSESSIVE.search(text, result.start, result.end)
@@ -469,6 +473,7 @@ def build_recognizers(config: ScrubberConfig) -> list[EntityRecognizer]:
             global_regex_flags=_CASE_SENSITIVE,
         ),
     ]
+    recognizers += chinese.recognizers(lang)
     if config.deny_list:
         recognizers.append(
             PatternRecognizer(

@@ -1,0 +1,150 @@
+"""Personal data as Chinese documents write it: names, addresses and the identifiers of Chinese
+offices, recognized by position and shape (no English NER reads Chinese).
+
+- **Names.** A Chinese name is a surname (one character, or one of the compound ones) and one or
+  two given characters; text marks it by position: after a role label and a colon (审批人：王芳),
+  as a chat speaker at the start of a line, in a list after such a label (张伟、李娜), before a
+  title or kinship term (王经理, 李老师, 陈阿姨), or as 小/老 + surname (小赵). A surname character
+  alone proves nothing (王国, 高兴, 周末 are words), so every rule needs one of these positions.
+- **Addresses.** Province, city, district, road with a number, building and room, written
+  without spaces: a road with a number, reached through administrative parts (…省…市…区), or
+  after an address label.
+- **Identifiers.** Unified social credit codes (GB 32100-2015 check character), passport numbers,
+  licence plates (new-energy plates too), and bank card numbers (16-19 digits, Luhn) that may be
+  glued to the Chinese text around them, where a word boundary never falls.
+"""
+
+from __future__ import annotations
+
+import regex
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from llmops.pii.checksums import luhn_valid
+
+# The common single-character surnames (the Hundred Family Surnames as used today) and the
+# compound ones; an uncommon surname still matches the label and speaker rules through HAN_NAME.
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季"
+    "裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄"
+    "窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池"
+    "查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆"
+    "朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫"
+    "杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧"
+    "闭由"
+)
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+                     "令狐", "夏侯", "轩辕", "钟离", "端木", "西门", "南宫", "独孤", "澹台", "百里", "呼延", "万俟")
+_SURNAME = "(?:" + "|".join(COMPOUND_SURNAMES) + f"|[{SURNAMES}])"
+# Given-name characters: Han, but not the function characters that follow a name in a sentence.
+_GIVEN = r"(?:(?![的了在是和与及或等已于将把被给对向从到说讲问请让由为也都就还又再才各每这那个们])\p{Han})"
+FULL_NAME = rf"{_SURNAME}{_GIVEN}{{1,2}}"
+# Two characters or more: one-character titles (总, 工, 姐) start too many words (总结, 工作, 姐妹).
+_TITLES = ("经理|总监|总经理|主任|主管|部长|处长|科长|局长|院长|校长|所长|董事长|老板|总裁|老师|教授|博士|医生|大夫|护士|律师|"
+           "会计|师傅|工程师|同学|先生|女士|小姐|阿姨|叔叔|伯伯|大爷|大妈|大姐|大哥")
+_ROLE_LABELS = ("姓名|名字|联系人|客户|客户姓名|申请人|收件人|收货人|寄件人|发件人|经办人|负责人|持卡人|审批人|审核人|报销人|签收人|"
+                "提交人|处理人|对接人|法定代表人|法人代表|代表人|授权代表|委托人|受托人|借款人|担保人|收款人|付款人|开户名|户名|"
+                "开户人|记录人|主持人|值班人|联络人|访客|来访人|被访人|接待人|司机|驾驶员|业务员|销售代表|客服|员工|员工姓名|"
+                "乘客|乘机人|旅客|入住人|患者|病人|学生|家长|紧急联系人|推荐人|面试官|候选人|签字|签名|甲方代表|乙方代表|"
+                "参会人员|参会人|出席|与会人员|抄送|收件人员|成员|组员")
+_LIST_SEP = r"[ \t]*[、，,/；;][ \t]*"
+_TIME = r"(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)"
+
+NAME_PATTERNS = [
+    # 审批人：王芳 / 参会人员：张伟、李娜、王芳 (the first name; the list rule takes the rest)
+    Pattern("zh role label", rf"(?<=(?:{_ROLE_LABELS})[ \t]*[:：][ \t]*){FULL_NAME}(?!\p{{Han}})", 0.75),
+    Pattern("zh name in a list", rf"(?<=(?:{_ROLE_LABELS})[ \t]*[:：][^\n]{{0,80}}{_LIST_SEP}){FULL_NAME}"
+                                 rf"(?=[ \t]*(?:[、，,/；;（(]|$))", 0.7),
+    # chat lines: "[09:12] 王芳：…", "09:12 王芳: …", "王芳 09:12"
+    Pattern("zh chat speaker", rf"(?<=^[ \t]*{_TIME}?){FULL_NAME}(?=[ \t]*[:：])", 0.7),
+    Pattern("zh speaker and time", rf"(?<=^[ \t]*){FULL_NAME}(?=[ \t]+\d{{1,2}}:\d{{2}}(?::\d{{2}})?[ \t]*$)", 0.7),
+    # 王经理, 欧阳老师, 陈阿姨 (the surname with its title is the value: it names one person)
+    Pattern("zh surname title", rf"{_SURNAME}{_GIVEN}{{0,2}}?(?:{_TITLES})(?!\p{{Han}}{{0,1}}(?:部|处|科|室|组|会|办))", 0.6),
+    Pattern("zh 小/老 surname", rf"(?<![\p{{Han}}])[小老]{_SURNAME}(?=[，。、,!！?？:：\s]|$)", 0.6),
+    # a full name right before a parenthesised role or after 由/请/联系 and before an action
+    Pattern("zh name (role)", rf"{FULL_NAME}(?=[ \t]*[（(](?:{_TITLES}|{_ROLE_LABELS}|[\p{{Han}}]{{0,6}}(?:部|组|中心))[）)])", 0.7),
+    Pattern("zh asked person", rf"(?<=(?:请|由|联系|通知|抄送|交给|转给|感谢|致|谢谢))(?:{FULL_NAME})"
+                               r"(?=(?:在|于|负责|审批|确认|处理|提交|跟进|回复|签字|批准|核对|补充|联系)|[，。、,；;！!]|$)", 0.6),
+]
+
+_PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|"
+              "云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门|臺灣|臺北|台北|新北|桃園|台中|臺中|台南|臺南|高雄")
+# One administrative part: a few Han characters that are not the words a sentence puts before an
+# address (位于, 住在, 寄到 ...), then its level.
+_PART_HAN = r"(?:(?![位于在的到和与是从往向去住为请寄送把给至将由及或我们你他她它这那])\p{Han})"
+_ADMIN = rf"{_PART_HAN}{{1,7}}?(?:省|自治区|特别行政区|市|自治州|地区|盟|区|县|旗|镇|乡|街道|村)"
+_ROAD = rf"{_PART_HAN}{{1,9}}?(?:大道|大街|路|街|道|巷|胡同|弄|里)"
+_NUMBER = r"[ \t]*[\dA-Za-z]{1,6}(?:[-—][\dA-Za-z]{1,4})?(?:号|座|栋|幢|号楼|弄)?"
+_UNITS = r"(?:[ \t]*[\dA-Za-z一二三四五六七八九十]{1,5}(?:号楼|栋|幢|座|单元|层|楼|室|号|户|房))*"
+_POSTCODE = r"(?:[ \t]*\d{6}(?!\d))?"
+_ADDRESS_LABELS = "地址|住址|家庭住址|现住址|户籍地址|收货地址|送货地址|通讯地址|联系地址|注册地址|办公地址|寄件地址|收件地址|居住地"
+ADDRESS_PATTERNS = [
+    Pattern("zh province to street", rf"(?:{_PROVINCES})(?:省|市|自治区|特别行政区)?(?:{_ADMIN}){{0,4}}{_ROAD}{_NUMBER}{_UNITS}{_POSTCODE}", 0.7),
+    Pattern("zh admin parts to street", rf"(?:{_ADMIN}){{1,4}}{_ROAD}{_NUMBER}{_UNITS}{_POSTCODE}", 0.6),
+    Pattern("zh labelled address", rf"(?<=(?:{_ADDRESS_LABELS})[ \t]*[:：][ \t]*)[^\n]{{4,60}}?(?=[ \t]*(?:$|[，。；;]))", 0.7),
+]
+
+# 18 characters: registration authority, kind, region (6 digits), organisation code (9), check.
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_valid(value: str) -> bool:
+    """The GB 32100-2015 check character of a unified social credit code."""
+    value = value.upper()
+    if len(value) != 18 or any(c not in _USCC_CHARS for c in value):
+        return False
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(value[:17], _USCC_WEIGHTS))
+    return _USCC_CHARS[(31 - total % 31) % 31] == value[17]
+
+
+_HAN = regex.compile(r"\p{Han}")
+
+
+class _HanRecognizer(PatternRecognizer):
+    """Patterns that need Chinese characters: a text without any is not searched at all (most
+    of an English corpus), which keeps their lookbehinds off every position of it."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None, regex_flags=None):
+        return super().analyze(text, entities, nlp_artifacts, regex_flags) if _HAN.search(text) else []
+
+
+class _ChecksumRecognizer(PatternRecognizer):
+    """A pattern whose matches must also pass ``valid``."""
+
+    def __init__(self, entity: str, name: str, patterns: list[Pattern], valid, **kwargs) -> None:
+        super().__init__(entity, name=name, patterns=patterns, **kwargs)
+        self._valid = valid
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return self._valid(pattern_text.replace(" ", "").replace("-", ""))
+
+
+_NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
+_NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
+_PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+
+
+_FLAGS = regex.DOTALL | regex.MULTILINE  # case-sensitive: plates and codes are upper case
+
+
+def recognizers(language: str) -> list[PatternRecognizer]:
+    """The Chinese recognizers for ``language`` (the scrubber's analyzer language)."""
+    flags = {"supported_language": language, "global_regex_flags": _FLAGS}
+    return [
+        _HanRecognizer("PERSON", name="ChineseNameRecognizer", patterns=NAME_PATTERNS, **flags),
+        _HanRecognizer("STREET_ADDRESS", name="ChineseAddressRecognizer", patterns=ADDRESS_PATTERNS, **flags),
+        _ChecksumRecognizer("CN_USCC", "UsccRecognizer", [Pattern(
+            "unified social credit code", rf"{_NOT_ALNUM_BEFORE}[0-9A-HJ-NPQRTUWXY]{{2}}\d{{6}}[0-9A-HJ-NPQRTUWXY]{{10}}{_NOT_ALNUM_AFTER}",
+            0.6)], uscc_valid, **flags),
+        _ChecksumRecognizer("CREDIT_CARD", "ChineseBankCardRecognizer", [Pattern(
+            "bank card (glued or 19 digits)", rf"(?<!\d)(?:62|4\d|5[1-5]|3[5-7]|9\d)\d{{2}}(?:[ -]?\d{{4}}){{2}}[ -]?\d{{4,7}}(?!\d)",
+            0.5)], luhn_valid, **flags),
+        PatternRecognizer("CN_PASSPORT", name="ChinesePassportRecognizer", **flags, patterns=[
+            Pattern("passport after a cue", rf"(?<=(?:护照|護照|passport)[^\n\d]{{0,12}}){_NOT_ALNUM_BEFORE}"
+                                            rf"(?:E[A-HJ-NP-Z]?\d{{7,8}}|[GDSP]\d{{8}}){_NOT_ALNUM_AFTER}", 0.75)]),
+        _HanRecognizer("CN_LICENSE_PLATE", name="ChinesePlateRecognizer", **flags, patterns=[
+            Pattern("licence plate", rf"[{_PLATE_PROVINCES}][A-HJ-NP-Z][·• ]?(?:[DF][A-HJ-NP-Z0-9]\d{{4}}|\d{{5}}[DF]|"
+                                     rf"[A-HJ-NP-Z0-9]{{4}}[A-HJ-NP-Z0-9挂学警港澳]){_NOT_ALNUM_AFTER}", 0.6)]),
+    ]

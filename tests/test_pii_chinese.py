@@ -1,0 +1,68 @@
+"""Chinese personal data through the pipeline scrubber: names by position, addresses, the
+identifiers of Chinese offices, and the words and terms that must survive."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmops.pii.chinese import uscc_valid
+from llmops.pii.config import pipeline_config
+from llmops.pii.scrubber import Scrubber
+
+
+@pytest.fixture(scope="module")
+def scrubber() -> Scrubber:
+    return Scrubber(pipeline_config())
+
+
+def _scrubbed(scrubber: Scrubber, text: str) -> tuple[str, dict[str, list[str]]]:
+    result = scrubber.scrub(text)
+    found: dict[str, list[str]] = {}
+    for span in result.spans:
+        found.setdefault(span.entity_type, []).append(text[span.start:span.end])
+    return result.text, found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("报销单\n报销人：韩秀云\n金额：¥3,962.04", "韩秀云"),
+    ("审批人:欧阳娜娜\n状态：待审批", "欧阳娜娜"),
+    ("[09:19] 徐俊：构建又失败了，版本 1.12.0", "徐俊"),
+    ("09:21 司马光: 我看一下日志", "司马光"),
+    ("参会人员：张伟、李娜、王芳\n议题：季度预算", "王芳"),
+    ("这个问题请王经理明天确认。", "王经理"),
+    ("李老师，作业已经上传了。", "李老师"),
+    ("小赵，合同在你那边吗？", "小赵"),
+    ("本周由陈晓燕负责值班。", "陈晓燕"),
+    ("联系人：周杰（销售部）\n电话：13800138000", "周杰"),
+])
+def test_names_by_position(scrubber: Scrubber, text: str, name: str) -> None:
+    out, found = _scrubbed(scrubber, text)
+    assert name not in out and name in found.get("PERSON", []), (out, found)
+
+
+def test_words_that_start_with_a_surname_and_terms_in_chinese_text_survive(scrubber: Scrubber) -> None:
+    text = ("王国维护了无盘工作站的文档，大家都很高兴。周末金额结算时请总结方法。\n"
+            "Debian Edu 使用 Samba 和 LDAP；安装 KDE Plasma 后运行 Firefox。"
+            "深圳市腾讯计算机系统有限公司发布了 2024年3月5日 的版本 5.8.6，价格为人民币3万元。")
+    out, found = _scrubbed(scrubber, text)
+    assert out == text, found
+
+
+def test_addresses_and_identifiers(scrubber: Scrubber) -> None:
+    text = ("家庭住址：广东省深圳市南山区科技园路18号A座1203室\n"
+            "公司位于上海市浦东新区张江路88号3号楼，欢迎来访。\n"
+            "统一社会信用代码：91350100M000100Y43\n"
+            "护照号码：E12345678\n"
+            "车牌：粤B·D12345，访客车辆京A12345\n"
+            "收款卡号6222021234567890128请核对")
+    out, found = _scrubbed(scrubber, text)
+    assert found["STREET_ADDRESS"] == ["广东省深圳市南山区科技园路18号A座1203室", "上海市浦东新区张江路88号3号楼"]
+    assert "公司位于" in out and "欢迎来访" in out  # the words around an address stay
+    assert found["CN_USCC"] == ["91350100M000100Y43"] and found["CN_PASSPORT"] == ["E12345678"]
+    assert sorted(found["CN_LICENSE_PLATE"]) == ["京A12345", "粤B·D12345"]
+    assert found["CREDIT_CARD"] == ["6222021234567890128"] and "请核对" in out
+
+
+def test_unified_social_credit_code_check_character() -> None:
+    assert uscc_valid("91350100M000100Y43") and uscc_valid("91110000600037341L")
+    assert not uscc_valid("91350100M000100Y44") and not uscc_valid("ABC")
