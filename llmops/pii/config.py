@@ -14,7 +14,7 @@ from pathlib import Path
 
 from presidio_anonymizer.operators.aes_cipher import AESCipher
 
-from llmops.pii.entities import PII_ENTITIES
+from llmops.pii.entities import CN_OFFICE_ENTITIES, PII_ENTITIES
 from llmops.pii.segments import check_window
 
 # Entity types the scrubber detects. Chosen deliberately for support/enterprise text; Presidio
@@ -28,7 +28,7 @@ from llmops.pii.segments import check_window
 #   alphanumeric patterns without a usable checksum that fire on order, ticket and part numbers.
 # - URL, MAC_ADDRESS, CRYPTO, UUID: technical identifiers that documentation legitimately contains.
 # CUSTOM (the deny list) is added on top when a deny list is configured.
-SUPPORTED_ENTITIES: list[str] = list(PII_ENTITIES)
+SUPPORTED_ENTITIES: list[str] = [*PII_ENTITIES, *CN_OFFICE_ENTITIES]
 DENY_LIST_ENTITY = "CUSTOM"
 OPERATORS = ("placeholder", "mask", "hash", "encrypt")
 

@@ -1,5 +1,6 @@
 """The personal-data types the product removes: one list shared by the scrubber, the sample
-corpus generator (which plants them) and the quality gate, so their names always agree."""
+corpus generator (which plants them) and the quality gate, so their names always agree; the
+scrubber adds the identifiers of Chinese offices."""
 
 PII_ENTITIES: tuple[str, ...] = (
     "PERSON",
@@ -9,10 +10,10 @@ PII_ENTITIES: tuple[str, ...] = (
     "IBAN_CODE",
     "US_SSN",
     "CN_RESIDENT_ID",
-    "CN_USCC",
-    "CN_PASSPORT",
-    "CN_LICENSE_PLATE",
     "IP_ADDRESS",
     "STREET_ADDRESS",
     "DATE_OF_BIRTH",
 )
+# Identifiers of Chinese offices (llmops.pii.chinese): removed like the others; the sample company,
+# written in English, plants none of them.
+CN_OFFICE_ENTITIES: tuple[str, ...] = ("CN_USCC", "CN_PASSPORT", "CN_LICENSE_PLATE")
