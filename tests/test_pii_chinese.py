@@ -34,6 +34,8 @@ def _scrubbed(scrubber: Scrubber, text: str) -> tuple[str, dict[str, list[str]]]
     ("小赵，合同在你那边吗？", "小赵"),
     ("本周由陈晓燕负责值班。", "陈晓燕"),
     ("联系人：周杰（销售部）\n电话：13800138000", "周杰"),
+    ("姓名：賴麗華　公司：塑台石化股份有限公司　受訪者：鄭宇翔　時間：20:50", "鄭宇翔"),
+    ("报名请发邮件，或联系唐丹（分机：5367）。", "唐丹"),
 ])
 def test_names_by_position(scrubber: Scrubber, text: str, name: str) -> None:
     out, found = _scrubbed(scrubber, text)
@@ -66,3 +68,16 @@ def test_addresses_and_identifiers(scrubber: Scrubber) -> None:
 def test_unified_social_credit_code_check_character() -> None:
     assert uscc_valid("91350100M000100Y43") and uscc_valid("91110000600037341L")
     assert not uscc_valid("91350100M000100Y44") and not uscc_valid("ABC")
+
+
+def test_values_glued_to_chinese_text(scrubber: Scrubber) -> None:
+    text = "服务器10.24.7.19无法访问，请联系宋淑貞（0978-048070）。内网段10.0.0.0/8不用改。"
+    out, found = _scrubbed(scrubber, text)
+    assert found["IP_ADDRESS"] == ["10.24.7.19"] and "10.0.0.0/8" in out  # a range names no device
+    assert "0978-048070" not in out and found["PHONE_NUMBER"]
+
+
+def test_a_product_before_a_possessive_is_not_a_given_name(scrubber: Scrubber) -> None:
+    text = "Because of Debian Edu's thin client support, ask Priya's team before upgrading."
+    out, found = _scrubbed(scrubber, text)
+    assert "Debian Edu's" in out and "Priya" not in out, found

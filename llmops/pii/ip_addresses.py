@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from presidio_analyzer import RecognizerResult
+from presidio_analyzer import Pattern, RecognizerResult
 from presidio_analyzer.predefined_recognizers import IpRecognizer
 
 # Dotted numbers that look like IPv4 addresses but number something: "section 25.1.3.4", "version
@@ -21,7 +21,8 @@ _NUMBERING_WORD = re.compile(r"(?:\b(?:sections?|chapters?|clauses?|paragraphs?|
                              r"versions?|releases?|rev|v)\.?|§)\s*$", re.IGNORECASE)
 _LINE_START = re.compile(r"(?:^|\n)[ \t#>*\-]*$")
 _TITLE_AFTER = re.compile(r"\.? +[A-Z]")
-_IP_CONTEXT = re.compile(r"\b(?:ip|ipv4|address(?:es)?|hosts?|server|gateway|dns|subnet|ping|ssh|connect(?:ed|ion)?|"
+_IP_CONTEXT = re.compile(r"服务器|主机|地址|網路|网络|网关|閘道|登录|登入|访问|訪問|端口|埠|防火墙|連線|连接|内网|外网|"
+                         r"\b(?:ip|ipv4|address(?:es)?|hosts?|server|gateway|dns|subnet|ping|ssh|connect(?:ed|ion)?|"
                          r"login|logged|port|route[rs]?|network|proxy|firewall|vpn|device|client|remote|origin|from|via)\b",
                          re.IGNORECASE)
 
@@ -38,9 +39,18 @@ def _is_infrastructure(text: str, start: int) -> bool:
     return _INFRASTRUCTURE_BEFORE.search(text[max(0, start - 60) : start]) is not None
 
 
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)"
+# Chinese writes an address against its words ("服务器10.2.3.4无法访问"), where no word boundary falls.
+_BESIDE_CHINESE = Pattern("IPv4 beside Chinese", rf"(?:(?<=\p{{Han}})|(?<![\w.]))(?:{_OCTET}\.){{3}}{_OCTET}"
+                                                 rf"(?:(?=\p{{Han}})|(?![\w./]))", 0.6)  # "/8": a range
+
+
 class HostIpRecognizer(IpRecognizer):
     """IP_ADDRESS for hosts only: loopback/unspecified and CIDR ranges in docs identify no one, and
     neither do section or version numbers of the same shape (see `_is_numbering`)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(patterns=[*IpRecognizer.PATTERNS, _BESIDE_CHINESE], **kwargs)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None, regex_flags=None) -> list[RecognizerResult]:
         found = super().analyze(text, entities, nlp_artifacts, regex_flags)

@@ -230,7 +230,9 @@ _CANDIDATE = regex.compile(  # words one space apart: two spaces or a tab separa
 
 
 # A lone given name with a possessive ("bring Mary's booklet"): people own things, terms rarely do.
-_POSSESSIVE_NAME = regex.compile(rf"(?<![\p{{L}}\d'’\-])({_TITLE_WORD})(?=['’]s\b)")
+# Not after another capitalised word: "Debian Edu's", "Apple Pay's" name products, and a listed
+# "Given Surname's" is found as a full name below.
+_POSSESSIVE_NAME = regex.compile(rf"(?<![\p{{L}}\d'’\-])(?<!\p{{Lu}}\p{{L}}*[ \t])({_TITLE_WORD})(?=['’]s\b)")
 
 
 def listed_names(text: str, lists: NameLists) -> Iterator[tuple[int, int]]:

@@ -249,7 +249,7 @@ _NAME_PHONE_PATTERNS = [
         0.6,
     ),
 ]
-_PHONE_REGIONS = ("US", "GB", "CN", "DE", "FR", "IN", "CA", "AU")
+_PHONE_REGIONS = ("US", "GB", "CN", "TW", "HK", "DE", "FR", "IN", "CA", "AU")
 _PHONE_CONTEXT = PhoneRecognizer.CONTEXT + [
     "tel", "mob", "fax", "whatsapp", "wechat", "reach", "contact", "text", "question", "questions", "at", "ring",
 ]
