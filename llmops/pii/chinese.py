@@ -147,7 +147,7 @@ def recognizers(language: str) -> list[PatternRecognizer]:
             "unified social credit code", rf"{_NOT_ALNUM_BEFORE}[0-9A-HJ-NPQRTUWXY]{{2}}\d{{6}}[0-9A-HJ-NPQRTUWXY]{{10}}{_NOT_ALNUM_AFTER}",
             0.6)], uscc_valid, **flags),
         _ChecksumRecognizer("CREDIT_CARD", "ChineseBankCardRecognizer", [Pattern(
-            "bank card (glued or 19 digits)", rf"(?<!\d)(?:62|4\d|5[1-5]|3[5-7]|9\d)\d{{2}}(?:[ -]?\d{{4}}){{2}}[ -]?\d{{4,7}}(?!\d)",
+            "bank card (glued or 19 digits)", r"(?<!\d)(?:62|4\d|5[1-5]|3[5-7]|9\d)\d{2}(?:[ -]?\d{4}){2}[ -]?\d{4,7}(?!\d)",
             0.5)], luhn_valid, **flags),
         PatternRecognizer("CN_PASSPORT", name="ChinesePassportRecognizer", **flags, patterns=[
             Pattern("passport after a cue", rf"(?<=(?:护照|護照|passport)[^\n\d]{{0,12}}){_NOT_ALNUM_BEFORE}"
