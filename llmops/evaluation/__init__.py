@@ -6,5 +6,5 @@ of what serving sends), the evaluation report with the PII-leak probe and its ML
 `rouge_l`, `bleu`, `token_f1`, `exact_match`, `answer_quality`), loaded by path, offline, and
 computed through it, so the report and any team using `evaluate.load(path)` get the same numbers.
 
-May import: llmops.settings, llmops.train, llmops.pii.probe, llmops.grounding, llmops.retrieval.search, llmops.retrieval.evaluation
+May import: llmops.settings, llmops.ingest.language, llmops.train, llmops.pii.probe, llmops.grounding, llmops.retrieval.search, llmops.retrieval.evaluation
 """

@@ -21,16 +21,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from llmops.ingest.language import HAN_RANGES
 from llmops.settings import Settings
 
 if TYPE_CHECKING:
     from evaluate import EvaluationModule
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAS_HAN = re.compile(f"[{_HAN}]")
+_HAS_HAN = re.compile(f"[{HAN_RANGES}]")
 # one Han character, or a run of other letters and digits (punctuation of any script is dropped)
-_HAN_OR_WORD = re.compile(f"[{_HAN}]|[^\\W_{_HAN}]+")
+_HAN_OR_WORD = re.compile(f"[{HAN_RANGES}]|[^\\W_{HAN_RANGES}]+")
 
 # +1: higher is better. exact_match covers short-answer items only; pii_leaks counts distinct
 # raw-corpus personal values a system revealed to the leak probe and no other system produced.

@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 
 LANGUAGES = ("en", "zh", "mixed", "other")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Han characters (CJK unified ideographs, extension A, compatibility), as a character-class body
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = re.compile(f"[{HAN_RANGES}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # A text is mixed when the smaller script holds at least this share of its words (a Han
 # character counts as a word): a product name or two in Chinese prose does not make it mixed.

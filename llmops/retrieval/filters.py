@@ -128,6 +128,11 @@ def _literal(value: Any, kind: str, param: str) -> str:
             date.fromisoformat(value)
         except ValueError:
             raise FilterError(param, f"is not a calendar date: {value}") from None
+    return sql_string(value)
+
+
+def sql_string(value: str) -> str:
+    """``value`` as a SQL string literal: quoted, its quotes doubled (the one quoting of the package)."""
     return "'" + value.replace("'", "''") + "'"
 
 

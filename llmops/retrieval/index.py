@@ -29,6 +29,7 @@ import pyarrow as pa
 from llmops.ingest.language import language_of
 from llmops.retrieval.chunking import CHUNKER, chunk_document, embedding_text, heading_path
 from llmops.retrieval.embedder import Embedder
+from llmops.retrieval.filters import sql_string
 from llmops.retrieval.live import retention
 
 DEFAULT_TABLE = "corpus_chunks"
@@ -155,7 +156,7 @@ def build_chunks(corpus: pd.DataFrame, settings: IndexSettings) -> pd.DataFrame:
 
 def sql_list(values: list[str]) -> str:
     """Values as a quoted SQL list, for an ``IN (...)`` filter."""
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return ", ".join(map(sql_string, values))
 
 
 def _indexed_hashes(table) -> dict[str, str]:
