@@ -1,10 +1,14 @@
 """Asset: chat-format instruction pairs split by source document, saved with `datasets`."""
 
-import pandas as pd
-from dagster import AssetExecutionContext, DataVersion, MetadataValue, Output, asset
+from pathlib import Path
 
+import pandas as pd
+from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetIn, DataVersion, MetadataValue,
+                     Output, asset, asset_check)
+
+from llmops.ingest.access import trainable_rows
 from llmops.monitor.drift import save_reference_corpus
-from llmops.train.sft_dataset import Pair, SFTSettings, build_examples, save_dataset
+from llmops.train.sft_dataset import SPLITS, Pair, SFTSettings, build_examples, load_split, save_dataset
 from orchestration.config import SFTDatasetConfig, to_settings
 from orchestration.resources import PathsResource
 from orchestration.k8s import k8s_op_tags
@@ -16,8 +20,11 @@ def sft_dataset(
     feedback: list[dict],
 ) -> Output[dict]:
     """Train/validation/test splits of prompt/completion chat examples, versioned by content hash;
-    user corrections (the `feedback` asset) join the train split."""
-    build = build_examples(scrubbed_corpus, to_settings(config, SFTSettings), [Pair(**pair) for pair in feedback])
+    user corrections (the `feedback` asset) join the train split. Only documents the access map lets
+    train the shared model (everyone's, or a group marked trainable) give examples: a model repeats
+    what it was trained on to whoever asks."""
+    allowed = trainable_rows(scrubbed_corpus, paths.access_policy())
+    build = build_examples(scrubbed_corpus[allowed], to_settings(config, SFTSettings), [Pair(**pair) for pair in feedback])
     if not build.examples["train"] or not build.examples["test"]:
         raise ValueError(f"not enough instruction pairs to train and test: {build.counts()}")
     path = paths.stage_dir("datasets", "sft") / build.version
@@ -30,6 +37,7 @@ def sft_dataset(
             **{f"{split}_examples": n for split, n in build.counts().items()},
             "by_kind": build.kinds(),
             "documents_used": build.documents_used,
+            "documents_restricted": int((~allowed).sum()),
             "documents_without_pairs": build.documents_without_pairs,
             "duplicates_dropped": build.duplicates_dropped,
             "context": config.context,
@@ -41,3 +49,15 @@ def sft_dataset(
         },
         data_version=DataVersion(build.version),
     )
+
+
+@asset_check(asset=sft_dataset, blocking=True, additional_ins={"scrubbed_corpus": AssetIn()}, description=(
+    "No example comes from a document the access map keeps out of training (a group not marked "
+    "trainable). Blocks training on failure."))
+def sft_dataset_access(paths: PathsResource, sft_dataset: dict, scrubbed_corpus: pd.DataFrame) -> AssetCheckResult:
+    restricted = set(scrubbed_corpus["doc_id"][~trainable_rows(scrubbed_corpus, paths.access_policy())])
+    found = sorted({doc for split in SPLITS if split in sft_dataset["counts"] and sft_dataset["counts"][split]
+                    for doc in load_split(Path(sft_dataset["path"]), split)["doc_id"]} & restricted)
+    return AssetCheckResult(passed=not found, severity=AssetCheckSeverity.ERROR,
+                            metadata={"restricted_documents": len(restricted), "restricted_in_dataset": len(found),
+                                      "examples_of": MetadataValue.json(found[:20])})

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from llmops.ingest.access import EVERYONE, join_groups, parse_groups, readable
 from llmops.ops.api_keys import DEFAULT_ROLE_LIMITS, ROLES
 from llmops.ops.audit_log import DEFAULT_RETENTION_DAYS
 from llmops.ops.responses import DEFAULT_CAPACITY, DEFAULT_WINDOW_HOURS
@@ -121,8 +122,9 @@ def _key_store(args: argparse.Namespace):
 
 def _keys_create(args: argparse.Namespace) -> int:
     store = _key_store(args)
-    key, secret = store.create(args.role, args.name or "", args.rpm, args.tpm)
-    print(f"created {key.role} key {key.id}{f' ({key.name})' if key.name else ''} in {store.path}; "
+    key, secret = store.create(args.role, args.name or "", args.rpm, args.tpm, parse_groups(args.groups or ""))
+    print(f"created {key.role} key {key.id}{f' ({key.name})' if key.name else ''}"
+          f"{f' of groups {join_groups(key.groups)}' if key.groups else ''} in {store.path}; "
           f"it is shown only now: {secret}")
     return 0
 
@@ -133,12 +135,14 @@ def _keys_list(args: argparse.Namespace) -> int:
     def when(ts: float | None) -> str:
         return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M") if ts else "-"
 
-    print(f"{'id':14} {'role':7} {'state':24} {'created':16} {'from':4} {'rpm':>6} {'tpm':>8}  name")
+    print(f"{'id':14} {'role':8} {'state':24} {'created':16} {'from':4} {'rpm':>6} {'tpm':>8}  {'groups':20} name")
     for key in _key_store(args).keys():
         state = f"revoked {when(key.revoked_at)}" if key.revoked_at else "active"
         limits = key.limits()
         rpm, tpm = (f"{value}{'' if own else '*'}" for value, own in ((limits.rpm, key.rpm), (limits.tpm, key.tpm)))
-        print(f"{key.id:14} {key.role:7} {state:24} {when(key.created_at):16} {key.source:4} {rpm:>6} {tpm:>8}  {key.name}")
+        groups = "(all)" if key.role == "admin" else join_groups(key.groups) or "-"
+        print(f"{key.id:14} {key.role:8} {state:24} {when(key.created_at):16} {key.source:4} {rpm:>6} {tpm:>8}  "
+              f"{groups:20} {key.name}")
     print("* the role's default (llmops keys create --rpm/--tpm sets a key's own)")
     return 0
 
@@ -146,6 +150,61 @@ def _keys_list(args: argparse.Namespace) -> int:
 def _keys_revoke(args: argparse.Namespace) -> int:
     key = _key_store(args).revoke(args.id)
     print(f"revoked {key.id} ({key.role}); requests with it now get 401")
+    return 0
+
+
+def _access_change(args: argparse.Namespace) -> int:
+    """Grant or revoke groups of a key; the change goes to the audit log like a request would."""
+    import time
+    import uuid
+
+    from llmops.ops.audit_log import AuditLog, AuditRecord
+
+    wanted = set(parse_groups(args.groups))
+    grant = args.access_command == "grant"
+    before, after = _key_store(args).set_groups(args.id, lambda groups: set(groups) | wanted if grant else set(groups) - wanted)
+    AuditLog(_audit_path(args, Settings.from_env())).append(AuditRecord(
+        ts=time.time(), request_id=uuid.uuid4().hex, method="CLI", endpoint=f"access {args.access_command}", status=0,
+        latency_ms=0.0, key_id=after.id, role=after.role, groups=list(after.groups)))
+    print(f"{after.id}: groups {join_groups(before.groups) or '-'} -> {join_groups(after.groups) or '-'}"
+          f"{' (an admin reads every group anyway)' if after.role == 'admin' else ''}")
+    return 0
+
+
+def _index_groups(where: str | None = None) -> list[dict]:
+    """(doc_id, source, groups) of the live index's documents, one row per document."""
+    import lancedb
+
+    from llmops.retrieval.index import DEFAULT_TABLE
+
+    table = lancedb.connect(Settings.from_env().lancedb_uri).open_table(DEFAULT_TABLE)
+    query = table.search().select(["doc_id", "source", "groups"]).limit(None)
+    rows = (query.where(where) if where else query).to_list()
+    return list({row["doc_id"]: row for row in rows}.values())
+
+
+def _access_groups(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    documents = Counter(group for row in _index_groups() for group in row["groups"])
+    keys = Counter(group for key in _key_store(args).keys() if key.active for group in key.groups)
+    print(f"{'group':24} {'documents':>9} {'keys':>5}")
+    for group in sorted({*documents, *keys}):
+        print(f"{group:24} {documents[group]:>9} {keys[group]:>5}")
+    print(f"({EVERYONE!r} documents are readable by every key; admin keys read every group)")
+    return 0
+
+
+def _access_who(args: argparse.Namespace) -> int:
+    from llmops.retrieval.filters import sql_string
+
+    found = _index_groups(f"doc_id = {sql_string(args.document)} OR source = {sql_string(args.document)}")
+    if not found:
+        print(f"no document {args.document!r} (a doc_id or source) in the index", file=sys.stderr)
+        return 1
+    for row in found:
+        keys = [k.id for k in _key_store(args).keys() if k.active and (k.role == "admin" or readable(row["groups"], k.groups))]
+        print(f"{row['source']} ({row['doc_id']}): groups {', '.join(row['groups'])}; keys {', '.join(keys) or 'none'}")
     return 0
 
 
@@ -356,11 +415,27 @@ def build_parser() -> argparse.ArgumentParser:
                         f"{', '.join(f'{r} {l.rpm}' for r, l in DEFAULT_ROLE_LIMITS.items())})")
     create.add_argument("--tpm", type=int, help="generated tokens per minute (default: the role's, "
                         f"{', '.join(f'{r} {l.tpm}' for r, l in DEFAULT_ROLE_LIMITS.items())})")
+    create.add_argument("--groups", help="access groups whose documents it reads besides everyone's, e.g. hr,finance")
     create.set_defaults(func=_keys_create)
     key_commands.add_parser("list", help="list keys (ids, roles, state; never the keys)").set_defaults(func=_keys_list)
     revoke = key_commands.add_parser("revoke", help="revoke a key by id (takes effect without restarting the server)")
     revoke.add_argument("id")
     revoke.set_defaults(func=_keys_revoke)
+
+    access = commands.add_parser("access", help="who reads which documents: groups, keys' groups (audited)")
+    access.add_argument("--keys-file", help="key file (default $LLMOPS_API_KEYS_FILE or $LLMOPS_HOME/api_keys.json)")
+    access.add_argument("--audit-log", help="audit JSON lines (default $LLMOPS_AUDIT_PATH or $LLMOPS_HOME/audit/audit.jsonl)")
+    access_commands = access.add_subparsers(dest="access_command", required=True)
+    access_commands.add_parser("groups", help="each group with its documents in the index and its keys").set_defaults(
+        func=_access_groups)
+    for name, verb in (("grant", "add groups to"), ("revoke", "remove groups from")):
+        change = access_commands.add_parser(name, help=f"{verb} a key (takes effect without restarting the server)")
+        change.add_argument("id")
+        change.add_argument("groups", nargs="+")
+        change.set_defaults(func=_access_change)
+    who = access_commands.add_parser("who-can-read", help="a document's groups and the keys that may read it")
+    who.add_argument("document", help="a doc_id or source path")
+    who.set_defaults(func=_access_who)
 
     audit = commands.add_parser("audit", help="read or prune the serving audit log")
     audit.add_argument("--audit-log", help="audit JSON lines (default $LLMOPS_AUDIT_PATH or $LLMOPS_HOME/audit/audit.jsonl)")

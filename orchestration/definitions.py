@@ -16,7 +16,7 @@ from assets.promoted_model import promoted_model
 from assets.raw_documents import raw_documents
 from assets.retrieval_evaluation import live_index, retrieval_evaluation
 from assets.scrubbed_corpus import scrubbed_corpus, scrubbed_corpus_quality
-from assets.sft_dataset import sft_dataset
+from assets.sft_dataset import sft_dataset, sft_dataset_access
 from assets.vector_index import vector_index
 from jobs import evaluate_champion, export_model, full_pipeline, ingest_new_data, promote_model_version, rollback_champion
 from llmops.monitor.automation import AutomationSettings
@@ -31,7 +31,7 @@ def build_resources(settings: Settings) -> dict:
     """Resources resolved from the environment (embedded defaults under LLMOPS_HOME)."""
     return {
         "paths": PathsResource(raw_dir=os.environ.get("LLMOPS_RAW_DIR", "data/sample"), home=str(settings.home),
-                               feedback_file=str(settings.feedback_path)),
+                               feedback_file=str(settings.feedback_path), access_file=os.environ.get("LLMOPS_ACCESS_FILE")),
         "mlflow_tracking": MlflowResource(tracking_uri=settings.mlflow_tracking_uri, model_name=settings.model_name,
                                           artifact_root=settings.mlflow_artifact_root),
         "lancedb": LanceDBResource(uri=settings.lancedb_uri),
@@ -48,7 +48,7 @@ def build_definitions(resources: dict, automation: AutomationSettings | None = N
     return Definitions(
         assets=[raw_documents, scrubbed_corpus, feedback, sft_dataset, lora_adapter, evaluation_report, vector_index,
                 retrieval_evaluation, live_index, promoted_model, drift_report, champion_evaluation, model_export],
-        asset_checks=[scrubbed_corpus_quality],
+        asset_checks=[scrubbed_corpus_quality, sft_dataset_access],
         jobs=[full_pipeline, ingest_new_data, evaluate_champion, promote_model_version, rollback_champion, export_model],
         schedules=schedules,
         sensors=sensors,

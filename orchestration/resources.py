@@ -12,6 +12,7 @@ from pydantic import Field
 from llmops.train.base_model import BaseModelSpec
 from llmops.pii.config import ScrubberConfig, pipeline_config
 from llmops.pii.scrubber import Scrubber
+from llmops.ingest.access import AccessPolicy, load_access_policy
 from llmops.registry.models import ModelRegistry
 from llmops.registry.tracking import configure_mlflow
 
@@ -24,6 +25,12 @@ class PathsResource(ConfigurableResource):
     raw_dir: str
     home: str
     feedback_file: str | None = None  # default: <home>/feedback/feedback.jsonl (where serving writes)
+    access_file: str | None = Field(None, description="the access map (llmops.ingest.access); default: "
+                                    "access.yaml at the top of raw_dir, else every document is readable by everyone")
+
+    def access_policy(self) -> AccessPolicy:
+        """Who may read which document: labels documents at ingestion and bounds the SFT set."""
+        return load_access_policy(Path(self.raw_dir), self.access_file)
 
     def feedback_path(self) -> Path:
         return Path(self.feedback_file) if self.feedback_file else Path(self.home) / "feedback" / "feedback.jsonl"

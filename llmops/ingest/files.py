@@ -8,8 +8,9 @@ inside the root it was given:
   never opened (opening a FIFO blocks until something writes to it);
 - a symbolic link is not followed, unless ``follow_symlinks`` is set, and then only to a regular
   file whose resolved path stays inside the root; a linked folder is never descended into;
-- names starting with "." are not part of the corpus, nor is ``questions.jsonl`` at the top of the
-  raw folder: it is the retrieval evaluation's question set (`llmops.retrieval.evaluation`).
+- names starting with "." are not part of the corpus, nor are two files at the top of the raw
+  folder: ``questions.jsonl``, the retrieval evaluation's question set (`llmops.retrieval.evaluation`),
+  and ``access.yaml``, the access map (`llmops.ingest.access`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import BinaryIO
 
 # O_NONBLOCK: a FIFO swapped in after the walk opens at once instead of blocking (then fstat rejects it).
 QUESTIONS_FILE = "questions.jsonl"
+ACCESS_FILE = "access.yaml"
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
@@ -102,7 +104,7 @@ def walk(root: Path, follow_symlinks: bool = False) -> Iterator[RawFile | Skippe
         for name in (*dirnames, *filenames):
             path = Path(folder, name)
             rel = path.relative_to(root)
-            if name.startswith(".") or rel.as_posix() == QUESTIONS_FILE:
+            if name.startswith(".") or rel.as_posix() in (QUESTIONS_FILE, ACCESS_FILE):
                 continue
             if item := _classify(path, rel.as_posix(), inside, follow_symlinks):
                 found.append((rel.parts, item))

@@ -28,6 +28,7 @@ from typing import NamedTuple, TextIO
 import pandas as pd
 import regex
 
+from llmops.ingest.access import AccessPolicy, join_groups
 from llmops.ingest.blocks import plain_text, render, sections
 from llmops.ingest.encoding import open_text
 from llmops.ingest.files import RawFile, Skipped, file_sha256, open_regular, walk
@@ -37,7 +38,7 @@ from llmops.ingest.text import undecodable_as_reason
 
 RECORD_SUFFIXES = (".jsonl", ".csv")
 SUPPORTED_SUFFIXES = (*RECORD_SUFFIXES, *FILE_FORMATS)
-DOCUMENT_COLUMNS = ["doc_id", "source", "doc_type", "title", "text", "format", "metadata"]
+DOCUMENT_COLUMNS = ["doc_id", "source", "doc_type", "title", "text", "format", "metadata", "groups"]
 
 # Top-level folder names that say what kind of document a file holds; anything else is "document".
 FOLDER_DOC_TYPES = {
@@ -68,6 +69,7 @@ class IngestSettings:
     follow_symlinks: bool = False  # read symbolic links whose target stays inside the raw folder
     limits: ReadLimits = ReadLimits()  # what one file may cost the readers (pages, unpacked size, OCR)
     cache_dir: Path | None = None  # documents read from each file, by content hash: unchanged files are not re-read
+    access: AccessPolicy = AccessPolicy()  # who may read each document (`llmops.ingest.access`)
 
 
 @dataclass
@@ -79,6 +81,7 @@ class Document:
     text: str
     format: str
     metadata: dict[str, str] = field(default_factory=dict)
+    groups: tuple[str, ...] = ()  # access groups, set by the access map after reading (never cached)
 
 
 @dataclass
@@ -121,7 +124,8 @@ class IngestResult:
         return len(self.documents) + self.duplicates + len(self.quarantined)
 
     def to_frame(self) -> pd.DataFrame:
-        rows = [{**asdict(d), "metadata": json.dumps(d.metadata, sort_keys=True)} for d in self.documents]
+        rows = [{**asdict(d), "metadata": json.dumps(d.metadata, sort_keys=True), "groups": join_groups(d.groups)}
+                for d in self.documents]
         return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
 
     def quarantine_reasons(self) -> dict[str, int]:
@@ -133,10 +137,12 @@ class IngestResult:
         return dict(sorted(counts.items(), key=lambda pair: -pair[1]))
 
     def counts_by(self, column: str) -> dict[str, int]:
+        """Documents per value of ``column``; a document of several groups counts in each."""
         counts: dict[str, int] = {}
         for doc in self.documents:
-            key = getattr(doc, column)
-            counts[key] = counts.get(key, 0) + 1
+            value = getattr(doc, column)
+            for key in value if isinstance(value, tuple) else (value,):
+                counts[key] = counts.get(key, 0) + 1
         return dict(sorted(counts.items()))
 
 
@@ -396,12 +402,14 @@ def read_documents(root: Path, settings: IngestSettings = IngestSettings()) -> I
             stats.quarantined += 1
             continue
         duplicates += outcome.repeats
-        for item in outcome.items:
+        for item in _labelled(outcome.items, settings.access):
             if isinstance(item, Quarantined):
                 quarantined.append(item)
                 stats.quarantined += 1
             elif item.doc_id in documents:
                 duplicates += 1
+                kept = documents[item.doc_id]  # whoever may read either copy may read the content
+                kept.groups = tuple(sorted({*kept.groups, *item.groups}))
             else:
                 documents[item.doc_id] = item
                 stats.documents += 1
@@ -409,6 +417,24 @@ def read_documents(root: Path, settings: IngestSettings = IngestSettings()) -> I
                 stats.pages += int(item.metadata.get("pages", 0))
                 stats.ocr_pages += int(item.metadata.get("ocr_pages", 0))
     return IngestResult(list(documents.values()), quarantined, duplicates, files_read, dict(sorted(formats.items())))
+
+
+def _labelled(items: list[Document | Quarantined], policy: AccessPolicy) -> Iterator[Document | Quarantined]:
+    """The file's items with each document's access groups set; a document whose own metadata names
+    an invalid group is quarantined. A message is labelled by its own recipients, an attachment by
+    those of the file's messages."""
+    messages = [item for item in items if isinstance(item, Document) and item.format in ("eml", "mbox")
+                and ("to" in item.metadata or "cc" in item.metadata)]
+    in_file = tuple(sorted({group for item in messages for group in policy.recipient_groups(item.metadata)}))
+    message_ids = {id(item) for item in messages}
+    for item in items:
+        if isinstance(item, Document):
+            mail = policy.recipient_groups(item.metadata) if id(item) in message_ids else in_file
+            try:
+                item = replace(item, groups=policy.groups_for(item.source, item.metadata, mail))
+            except IngestError as exc:
+                item = Quarantined(item.source, str(exc))
+        yield item
 
 
 def _read_one(entry: RawFile, settings: IngestSettings, cache: _Cache | None,

@@ -34,6 +34,9 @@ class FeedbackRecord:
     created_at: float
     correction: str | None = None
     key_id: str | None = None
+    # access groups of the passages the answer came from: a correction of an answer from a group's
+    # documents may repeat them, so it trains the shared model only if the group may (`feedback` asset)
+    source_groups: list[str] | None = None
 
     def __post_init__(self) -> None:
         if self.rating not in (1, -1):

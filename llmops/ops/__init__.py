@@ -3,5 +3,5 @@
 (`api_keys`), the answers feedback may still rate (`responses`) and the locked JSON-lines file they
 write through (`jsonl`).
 
-May import: llmops.settings
+May import: llmops.settings, llmops.ingest.access
 """

@@ -3,7 +3,8 @@
 Keys are random (256 bits), so a plain SHA-256 is enough: there is nothing to brute-force, and a
 leaked key file grants nothing. Keys come from a JSON file managed by ``llmops keys`` and,
 for deployments that inject secrets, from ``LLMOPS_API_KEYS`` (``id:role:sha256hex`` entries,
-comma-separated; compute the hash with ``printf %s "$KEY" | sha256sum``). The server re-reads the
+comma-separated, optionally ``:group+group`` after the hash; compute the hash with
+``printf %s "$KEY" | sha256sum``). The server re-reads the
 file when it changes, so ``llmops keys revoke`` takes effect without a restart.
 """
 
@@ -17,10 +18,15 @@ import secrets
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-ROLES = ("reader", "admin")
+from llmops.ingest.access import parse_groups
+
+# Each role may do what the ones before it may: readers ask and search, operators also watch the
+# service (metrics, audit), admins also manage models and see every document whatever its groups.
+ROLES = ("reader", "operator", "admin")
 ENV_VAR = "LLMOPS_API_KEYS"
 KEY_PREFIX = "llmk_"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -44,12 +50,13 @@ class RateLimits:
 
 # A reader is a person at the chat page or a script: one question every second or so, and a
 # few hundred tokens per answer. Admins run evaluations and load checks through the API.
-DEFAULT_ROLE_LIMITS = {"reader": RateLimits(rpm=60, tpm=20_000), "admin": RateLimits(rpm=600, tpm=200_000)}
+DEFAULT_ROLE_LIMITS = {"reader": RateLimits(rpm=60, tpm=20_000), "operator": RateLimits(rpm=120, tpm=40_000),
+                       "admin": RateLimits(rpm=600, tpm=200_000)}
 
 
 def role_allows(role: str, required: str) -> bool:
-    """``admin`` may do everything a ``reader`` may."""
-    return role == required or role == "admin"
+    """Whether ``role`` is ``required`` or above it (``admin`` may do everything an ``operator`` may...)."""
+    return ROLES.index(role) >= ROLES.index(required)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,10 @@ class ApiKey:
     source: str = "file"  # "file" or "env"; env keys cannot be revoked from the CLI
     rpm: int | None = None  # None: the role's default
     tpm: int | None = None
+    groups: tuple[str, ...] = ()  # access groups whose documents it may read (besides everyone's); admins read all
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", parse_groups(self.groups, f"key {self.id} groups"))
 
     @property
     def active(self) -> bool:
@@ -79,13 +90,15 @@ def default_keys_path(home: Path) -> Path:
 
 
 def parse_env_keys(value: str) -> list[ApiKey]:
-    """``id:role:sha256hex`` entries; a malformed entry is an error, never silently skipped."""
+    """``id:role:sha256hex[:group+group]`` entries; a malformed entry is an error, never silently skipped."""
     keys = []
     for entry in filter(None, (part.strip() for part in value.split(","))):
         parts = entry.split(":")
-        if len(parts) != 3 or parts[1] not in ROLES or not _HEX64.match(parts[2].lower()):
-            raise ValueError(f"{ENV_VAR}: entry {entry.split(':')[0]!r} is not 'id:role:sha256hex' with role in {ROLES}")
-        keys.append(ApiKey(id=parts[0], role=parts[1], sha256=parts[2].lower(), source="env"))
+        if len(parts) not in (3, 4) or parts[1] not in ROLES or not _HEX64.match(parts[2].lower()):
+            raise ValueError(f"{ENV_VAR}: entry {entry.split(':')[0]!r} is not 'id:role:sha256hex[:group+group]' "
+                             f"with role in {ROLES}")
+        groups = parts[3].split("+") if len(parts) == 4 else ()
+        keys.append(ApiKey(id=parts[0], role=parts[1], sha256=parts[2].lower(), source="env", groups=groups))
     return keys
 
 
@@ -144,26 +157,40 @@ class KeyStore:
         os.chmod(tmp, 0o600)
         os.replace(tmp, self.path)
 
-    def create(self, role: str, name: str = "", rpm: int | None = None, tpm: int | None = None) -> tuple[ApiKey, str]:
-        """A new key (``rpm``/``tpm``: its own rate limits, else its role's); the secret is returned
-        once and only its hash is stored."""
+    def create(self, role: str, name: str = "", rpm: int | None = None, tpm: int | None = None,
+               groups: tuple[str, ...] = ()) -> tuple[ApiKey, str]:
+        """A new key (``rpm``/``tpm``: its own rate limits, else its role's; ``groups``: the access
+        groups it reads); the secret is returned once and only its hash is stored."""
         if role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, got {role!r}")
         RateLimits(1 if rpm is None else rpm, 1 if tpm is None else tpm)  # checks the values given
         secret = KEY_PREFIX + secrets.token_urlsafe(32)
         key = ApiKey(id=f"key_{secrets.token_hex(4)}", role=role, sha256=hash_key(secret), name=name, created_at=time.time(),
-                     rpm=rpm, tpm=tpm)
+                     rpm=rpm, tpm=tpm, groups=groups)
         with self._lock:
             self._save([*self._load(), key])
         return key, secret
 
+    def set_groups(self, key_id: str, change: Callable[[tuple[str, ...]], Iterable[str]]) -> tuple[ApiKey, ApiKey]:
+        """(before, after) of the file key ``key_id`` once its groups are ``change(groups)``."""
+        with self._lock:
+            keys = self._load()
+            before = self._file_key(keys, key_id)
+            after = replace(before, groups=tuple(change(before.groups)))
+            self._save([after if k.id == key_id else k for k in keys])
+        return before, after
+
+    def _file_key(self, keys: list[ApiKey], key_id: str) -> ApiKey:
+        match = next((k for k in keys if k.id == key_id), None)
+        if match is None:
+            env = any(k.id == key_id for k in self._env)
+            raise LookupError(f"key {key_id!r} " + (f"comes from ${ENV_VAR}; change it there" if env else f"not found in {self.path}"))
+        return match
+
     def revoke(self, key_id: str) -> ApiKey:
         with self._lock:
             keys = self._load()
-            match = next((k for k in keys if k.id == key_id), None)
-            if match is None:
-                env = any(k.id == key_id for k in self._env)
-                raise LookupError(f"key {key_id!r} " + (f"comes from ${ENV_VAR}; remove it there" if env else f"not found in {self.path}"))
+            match = self._file_key(keys, key_id)
             if match.active:
                 match = replace(match, revoked_at=time.time())
                 self._save([match if k.id == key_id else k for k in keys])

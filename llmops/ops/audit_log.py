@@ -1,6 +1,7 @@
 """Audit trail of the serving API: one JSON line per request, never any raw prompt text.
 
-Records carry who (key id, role), what (endpoint, status, model version), how long, and the
+Records carry who (key id, role, access groups), what (endpoint, status, model version, the chunk
+ids a search returned or an answer used), how long, and the
 SHA-256 of the *scrubbed* prompt: enough to match a reported conversation to its record without
 the log itself holding personal data (a hash of raw text could be reversed by guessing short
 values such as phone numbers). Appends and retention pruning take the same exclusive lock
@@ -38,6 +39,8 @@ class AuditRecord:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     answer_mode: str | None = None  # chat: generated, verified, extractive, not_found or ungrounded
+    groups: list[str] | None = None  # the caller's access groups; ["*"] for an admin, who reads every group
+    chunk_ids: list[str] | None = None  # search and chat: the chunks returned or used as context
 
     @property
     def time(self) -> str:

@@ -50,6 +50,7 @@ class Remembered:
     model_version: str
     key_id: str | None
     created_at: float
+    source_groups: list[str] | None = None  # access groups of the passages the answer was given from
 
 
 class ResponseMemory:

@@ -220,9 +220,17 @@ def _residual_types(*values: object) -> list[str]:
     return sorted(found)
 
 
-def _suite(min_chars: int, max_chars: int) -> gx.ExpectationSuite:
-    """What a corpus must satisfy before it may become training data."""
+# An access label: group names joined by commas (llmops.ingest.access.join_groups).
+_LABEL = r"^[a-z0-9][a-z0-9_.-]*(,[a-z0-9][a-z0-9_.-]*)*$"
+
+
+def _suite(min_chars: int, max_chars: int, labelled: bool) -> gx.ExpectationSuite:
+    """What a corpus must satisfy before it may become training data; with access labels, every
+    document must carry one (an unlabelled document would be indexed for nobody or for everybody)."""
     suite = gx.ExpectationSuite(name="scrubbed_corpus")
+    if labelled:
+        suite.add_expectation(gx.expectations.ExpectColumnValuesToMatchRegex(column="groups", regex=_LABEL))
+        suite.add_expectation(gx.expectations.ExpectColumnValuesToNotBeNull(column="groups"))
     for expectation in (
         # An empty corpus must not reach the SFT stage as a "pass".
         gx.expectations.ExpectTableRowCountToBeBetween(min_value=1),
@@ -260,7 +268,7 @@ def validate_scrubbed_corpus(
         .add_batch_definition_whole_dataframe("all")
         .get_batch(batch_parameters={"dataframe": frame})
     )
-    validation = batch.validate(_suite(min_chars, max_chars), result_format="COMPLETE")
+    validation = batch.validate(_suite(min_chars, max_chars, "groups" in frame), result_format="COMPLETE")
 
     results: list[dict] = []
     reasons: dict[str, list[str]] = {}

@@ -12,9 +12,12 @@ predicate the server adds (an access scope) is ANDed outside the caller's with :
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from llmops.ingest.access import EVERYONE, check_group
 
 # field -> (kind, what it holds); kinds: "text" compares by equality and lists, "date" also orders
 FIELDS: dict[str, tuple[str, str]] = {
@@ -59,6 +62,13 @@ def parse_filter(value: Any, param: str = "filters") -> Filter:
     """The checked filter for a caller's JSON object; FilterError names what is wrong and where."""
     counter = [0]
     return Filter(_node(value, param, 1, counter), counter[0])
+
+
+def access_scope(groups: Iterable[str]) -> Filter:
+    """Chunks readable by a principal of ``groups``: those labelled with one of them or ``everyone``
+    (answered by the index's label-list index, so top-k is filled with permitted chunks only)."""
+    names = sorted({EVERYONE, *(check_group(name) for name in groups)})
+    return Filter(f"array_has_any(groups, [{', '.join(map(sql_string, names))}])", 1)
 
 
 def scoped(scope: Filter | None, caller: Filter | None) -> Filter | None:

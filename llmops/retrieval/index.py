@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from llmops.ingest.access import EVERYONE
 from llmops.ingest.language import language_of
 from llmops.retrieval.chunking import CHUNKER, chunk_document, embedding_text, heading_path
 from llmops.retrieval.embedder import Embedder
@@ -92,11 +93,11 @@ def table_schema(dimension: int) -> pa.Schema:
     return pa.schema([("chunk_id", text), ("doc_id", text), ("chunk", pa.int32()), ("content_hash", text),
                       ("source", text), ("doc_type", text), ("title", text), ("format", text),
                       ("metadata", text), ("date", text), ("language", text), ("location", text),
-                      ("headings", text), ("text", text),
+                      ("headings", text), ("text", text), ("groups", pa.list_(text)),
                       (VECTOR, pa.list_(pa.float32(), dimension))])
 
 
-_DOC_FIELDS = ("source", "doc_type", "title", "format", "metadata")
+_DOC_FIELDS = ("source", "doc_type", "title", "format", "metadata", "groups")
 # Metadata keys that date a document, most telling first: office properties, mail headers, and
 # the usual column names of exported records.
 _DATE_KEYS = ("modified", "date", "updated", "updated_at", "last_modified", "created", "created_at")
@@ -135,6 +136,8 @@ def prepare_documents(corpus: pd.DataFrame, settings: IndexSettings) -> pd.DataF
     docs = pd.DataFrame({"doc_id": corpus["doc_id"].astype(str), "text": corpus["text"].fillna("").astype(str)})
     for column in _DOC_FIELDS:
         docs[column] = corpus[column].fillna("").astype(str) if column in corpus else ""
+    if "groups" not in corpus:  # a corpus from before access labels: readable by everyone, as it was
+        docs["groups"] = EVERYONE
     docs["content_hash"] = [
         hashlib.sha256(json.dumps([*row, settings.chunk_chars, settings.overlap_chars, CHUNKER]).encode()).hexdigest()
         for row in docs[["text", *_DOC_FIELDS]].itertuples(index=False)
@@ -148,7 +151,7 @@ def build_chunks(corpus: pd.DataFrame, settings: IndexSettings) -> pd.DataFrame:
     rows = [{"chunk_id": f"{doc.doc_id}:{number}", "doc_id": doc.doc_id, "chunk": number,
              "content_hash": doc.content_hash, **{c: getattr(doc, c) for c in _DOC_FIELDS},
              "date": document_date(doc.metadata), "language": language_of(chunk.text), "location": chunk.location,
-             "headings": heading_path(chunk.headings), "text": chunk.text}
+             "headings": heading_path(chunk.headings), "text": chunk.text, "groups": doc.groups.split(",")}
             for doc in docs.itertuples(index=False)
             for number, chunk in enumerate(chunk_document(doc.text, settings.chunk_chars, settings.overlap_chars))]
     return pd.DataFrame(rows, columns=[f.name for f in table_schema(1) if f.name != VECTOR])
@@ -174,7 +177,7 @@ def _vector_index(table):
 def _maintain_indexes(table, settings: IndexSettings, changed: bool) -> str:
     """Create the full-text indexes (and the ANN index once the table reaches the threshold), or
     fold an update into them. Returns the vector index type ("none" below the threshold)."""
-    from lancedb.index import FTS, HnswSq
+    from lancedb.index import FTS, HnswSq, LabelList
 
     wanted = {"base_tokenizer": settings.fts_tokenizer, "language": settings.fts_language, "stem": settings.fts_stem}
     current = {tuple(ix.columns): ix.index_details or {} for ix in table.list_indices()}
@@ -184,6 +187,9 @@ def _maintain_indexes(table, settings: IndexSettings, changed: bool) -> str:
         if details is None or any(details.get(key) != value for key, value in wanted.items()):
             table.create_index(column, replace=True, config=FTS(remove_stop_words=True, ascii_folding=True, **wanted))
             created = True
+    if ("groups",) not in current:  # access scopes are a prefilter on every search: answered from this index
+        table.create_index("groups", config=LabelList())
+        created = True
     index = _vector_index(table)
     if index is None and table.count_rows() >= settings.ann_min_rows:
         table.create_index(VECTOR, config=HnswSq(distance_type="cosine", num_partitions=settings.ann_partitions,

@@ -31,7 +31,7 @@ from llmops.retrieval.live import live_version
 
 MODES = ("hybrid", "vector", "fulltext")
 EMPTY_QUERY = "query must not be empty"
-_COLUMNS = ["chunk_id", "doc_id", "source", "title", "text", "doc_type", "location", "headings"]
+_COLUMNS = ["chunk_id", "doc_id", "source", "title", "text", "doc_type", "location", "headings", "groups"]
 # Full-text queries of a batch run side by side: Lance's native search releases the GIL.
 _FULL_TEXT = ThreadPoolExecutor(8, thread_name_prefix="fulltext")
 
@@ -47,6 +47,7 @@ class Hit:
     doc_type: str = ""
     location: str = ""  # "page 12", "slide 3", "sheet Budget"; "" when the file has none
     headings: str = ""  # the heading path, "Install > Network > Proxy"
+    groups: tuple[str, ...] = ()  # who may read it (`llmops.ingest.access`)
 
     @property
     def citation(self) -> str:
@@ -261,7 +262,7 @@ def fuse(lists: Sequence[tuple[list[Hit], float]], rrf_k: int = 60) -> list[Hit]
 
 def _hit(row: dict, score: float) -> Hit:
     return Hit(row["chunk_id"], row["doc_id"], row["source"], row["title"], row["text"], score, row["doc_type"],
-               row["location"], row["headings"])
+               row["location"], row["headings"], tuple(row["groups"] or ()))
 
 
 def _run(query, filters: Filter | None) -> list[dict]:

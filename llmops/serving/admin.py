@@ -1,5 +1,5 @@
-"""The endpoints for the ``admin`` role: follow the registry aliases now (``/admin/reload``) and
-read the stored feedback (``/admin/feedback``)."""
+"""The endpoints above ``reader``: follow the registry aliases now (``/admin/reload``, operators
+and admins) and read the stored feedback of every user (``/admin/feedback``, admins only)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from llmops.serving.state import ServerState
 
 
 def build_admin_router(server: ServerState) -> APIRouter:
-    """The admin routes over ``server``'s models and feedback store; admin keys only."""
+    """The admin routes over ``server``'s models and feedback store."""
     router = APIRouter()
     served, config = server.served, server.config
-    admin = Depends(authorize(server, "admin"))
+    admin, operator = Depends(authorize(server, "admin")), Depends(authorize(server, "operator"))
 
-    @router.post("/admin/reload", dependencies=[admin])
+    @router.post("/admin/reload", dependencies=[operator])
     def reload(request: Request) -> dict:
         """Check the registry aliases now instead of waiting for the next poll."""
         try:

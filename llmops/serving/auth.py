@@ -1,6 +1,7 @@
-"""Who may call what: the bearer API key checked against the key store, its role against the
-endpoint's, and its request rate against its limit. A FastAPI dependency, so each router states
-the role it needs next to its routes."""
+"""Who may call what and read which documents: the bearer API key checked against the key store,
+its role against the endpoint's, its request rate against its limit, and its access groups turned
+into the scope every search runs under. A FastAPI dependency, so each router states the role it
+needs next to its routes."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from llmops.ops.api_keys import ApiKey, role_allows
+from llmops.retrieval.filters import Filter, access_scope
 from llmops.serving.schemas import ApiError
 from llmops.serving.state import ServerState
 
@@ -33,6 +35,7 @@ def authorize(server: ServerState, required: str) -> Callable[..., Awaitable[Api
         if key is None:
             raise ApiError(401, "invalid or revoked API key", code="invalid_api_key")
         request.state.key_id, request.state.role = key.id, key.role
+        request.state.groups = ["*"] if key.role == "admin" else list(key.groups)
         if not role_allows(key.role, required):
             raise ApiError(403, f"this endpoint needs the {required!r} role; key {key.id} has {key.role!r}",
                            "permission_error", code="insufficient_permissions")
@@ -45,3 +48,11 @@ def authorize(server: ServerState, required: str) -> Callable[..., Awaitable[Api
         return key
 
     return check
+
+
+def scope_of(key: ApiKey | None) -> Filter | None:
+    """The chunks ``key`` may read, as the filter ANDed outside the caller's own: its groups' and
+    everyone's; no restriction for admins and for an app without keys (in-process use)."""
+    if key is None or key.role == "admin":
+        return None
+    return access_scope(key.groups)

@@ -19,9 +19,9 @@ from starlette.background import BackgroundTask
 
 from llmops.ops.api_keys import ApiKey
 from llmops.ops.responses import Remembered
-from llmops.retrieval.filters import Filter
+from llmops.retrieval.filters import Filter, scoped
 from llmops.serving.answerer import ScrubbedStream
-from llmops.serving.auth import authorize
+from llmops.serving.auth import authorize, scope_of
 from llmops.serving.metrics import prompt_digest
 from llmops.serving.quotas import ClientGone, Slot
 from llmops.serving.schemas import ApiError, ChatCompletionRequest, CitedSource
@@ -51,7 +51,7 @@ def build_chat_router(server: ServerState) -> APIRouter:
         if sum(len(m["content"]) for m in messages) > limits.max_prompt_chars:
             raise ApiError(400, f"messages exceed {limits.max_prompt_chars} characters in total", param="messages",
                            code="context_length_exceeded")
-        filters = body.filter()
+        filters = scoped(scope_of(key), body.filter())
         key_id = key.id if key else None
         try:
             if key:
@@ -84,6 +84,7 @@ def build_chat_router(server: ServerState) -> APIRouter:
         max_tokens = min(body.max_tokens or limits.max_new_tokens, limits.max_new_tokens)
         sampling = body.sampling()
         hits = answerer.retrieve(messages, body.top_k, filters)
+        state.chunk_ids = [hit.chunk_id for hit in hits]
 
         def sources(quotes: dict[int, list[str]]) -> list[dict]:
             return [CitedSource.cited(hit, quotes.get(i, [])).model_dump() for i, hit in enumerate(hits)]
@@ -97,7 +98,8 @@ def build_chat_router(server: ServerState) -> APIRouter:
             if key:
                 server.limiter.spend_tokens(key, completion_tokens)
                 metrics.key_tokens.labels(key.id).inc(completion_tokens)
-            memory.put(response_id, Remembered(question, answer, answerer.model_id, key.id if key else None, time.time()))
+            memory.put(response_id, Remembered(question, answer, answerer.model_id, key.id if key else None, time.time(),
+                                               sorted({group for hit in hits for group in hit.groups})))
             return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                     "total_tokens": prompt_tokens + completion_tokens}
 

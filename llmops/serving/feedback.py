@@ -35,7 +35,8 @@ def build_feedback_router(server: ServerState) -> APIRouter:
         config.feedback.append(FeedbackRecord(
             response_id=body.response_id, rating=body.rating, question=remembered.question, answer=remembered.answer,
             model_version=remembered.model_version, created_at=time.time(),
-            correction=scrub(body.correction) if body.correction else None, key_id=key.id if key else None))
+            correction=scrub(body.correction) if body.correction else None, key_id=key.id if key else None,
+            source_groups=remembered.source_groups))
         return {"object": "feedback", "response_id": body.response_id, "stored": True, "model": remembered.model_version}
 
     return router

@@ -123,7 +123,7 @@ class Observe:
             latency_ms=round(seconds * 1000, 2), key_id=state.get("key_id"), role=state.get("role"),
             model_version=state.get("model_version"), prompt_sha256=state.get("prompt_sha256"),
             prompt_tokens=state.get("prompt_tokens"), completion_tokens=state.get("completion_tokens"),
-            answer_mode=state.get("answer_mode")))
+            answer_mode=state.get("answer_mode"), groups=state.get("groups"), chunk_ids=state.get("chunk_ids")))
 
 
 def prompt_digest(texts: list[str]) -> str:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Request
 
 from llmops.ops.api_keys import ApiKey
-from llmops.retrieval.filters import Filter
+from llmops.retrieval.filters import Filter, scoped
 from llmops.retrieval.search import EMPTY_QUERY, Hit
 from llmops.serving.answerer import Answerer
-from llmops.serving.auth import authorize
+from llmops.serving.auth import authorize, scope_of
 from llmops.serving.batching import MicroBatcher
 from llmops.serving.metrics import prompt_digest
 from llmops.serving.schemas import ApiError, SearchHit, SearchRequest, SearchResponse
@@ -87,15 +87,16 @@ def build_search_router(server: ServerState) -> APIRouter:
     searches = MicroBatcher(answer_searches)
 
     @router.post("/v1/search")
-    async def search(body: SearchRequest, request: Request, _: ApiKey | None = reader) -> SearchResponse:
+    async def search(body: SearchRequest, request: Request, key: ApiKey | None = reader) -> SearchResponse:
         answerer = server.served.champion
         request.state.model_version = answerer.model_id
-        filters = body.filter()
+        filters = scoped(scope_of(key), body.filter())
         request.state.prompt_sha256, found = await searches(SearchCall(answerer, body.query, body.k, filters))
         if isinstance(found, ValueError):
             raise ApiError(400, str(found), param="query")
         if isinstance(found, ApiError):
             raise found
+        request.state.chunk_ids = [hit.chunk_id for hit in found]
         return SearchResponse(model=answerer.model_id, data=[SearchHit.of(hit) for hit in found])
 
     return router
