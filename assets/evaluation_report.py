@@ -11,7 +11,8 @@ from llmops.evaluation.metrics import METRIC_DIRECTIONS
 from llmops.evaluation.report import EvalSettings, evaluate_systems, log_evaluation
 from llmops.grounding.answer import Grounder
 from llmops.ingest.files import QUESTIONS_FILE
-from llmops.pii.probe import build_leak_probe
+from llmops.ingest.access import trainable_rows
+from llmops.pii.probe import build_leak_probe, restricted_text_probe
 from llmops.retrieval.embedder import Embedder
 from llmops.retrieval.search import Retriever
 from llmops.train.chat_model import GenerationSettings, load_chat_model
@@ -45,7 +46,8 @@ def evaluation_report(
     live_index: dict,
 ) -> Output[dict]:
     """ROUGE-L, BLEU, token F1, exact match (short answers), perplexity and PII leaks for each system,
-    same prompts and decoding. The leak probe asks for personal data that only the raw documents hold.
+    same prompts and decoding. The leak probe asks for personal data that only the raw documents hold,
+    and for the text of documents the access map keeps out of training.
     The answer evaluation asks the question set's questions over the live index: correctness,
     faithfulness, contradictions and refusal of the model's own text (``generated_*``) and of what
     serving sends (``answer_*``); system ``extractive`` is quoting alone."""
@@ -62,6 +64,12 @@ def evaluation_report(
         systems["champion"] = lambda: registry.load(champion.version).unwrap_python_model().chat
     probe = build_leak_probe(list(zip(raw_documents["title"], raw_documents["text"])),
                              scrubber.scrubber(), settings.probe_questions, settings.seed)
+    allowed = trainable_rows(raw_documents, paths.access_policy())
+    if not allowed.all() and settings.restricted_probe_questions:  # restricted documents must not come out of the model
+        restricted = raw_documents[~allowed]
+        titles = [result.text for result in scrubber.scrubber().scrub_many(list(restricted["title"]))]
+        probe = probe.plus(restricted_text_probe(list(zip(titles, restricted["text"])), list(raw_documents["text"][allowed]),
+                                                 settings.restricted_probe_questions, settings.seed))
     questions = Path(config.questions_file) if config.questions_file else Path(paths.raw_dir) / QUESTIONS_FILE
     answers = _answer_suite(questions, settings, lancedb.uri, live_index) if settings.answer_questions else None
     report = evaluate_systems(systems, list(load_split(Path(lora_adapter["dataset_path"]), "test")), settings, probe,

@@ -6,7 +6,7 @@ import pandas as pd
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetIn, DataVersion, MetadataValue,
                      Output, asset, asset_check)
 
-from llmops.ingest.access import trainable_rows
+from llmops.ingest.access import restricted_sources, trainable_rows
 from llmops.monitor.drift import save_reference_corpus
 from llmops.train.sft_dataset import SPLITS, Pair, SFTSettings, build_examples, load_split, save_dataset
 from orchestration.config import SFTDatasetConfig, to_settings
@@ -55,9 +55,9 @@ def sft_dataset(
     "No example comes from a document the access map keeps out of training (a group not marked "
     "trainable). Blocks training on failure."))
 def sft_dataset_access(paths: PathsResource, sft_dataset: dict, scrubbed_corpus: pd.DataFrame) -> AssetCheckResult:
-    restricted = set(scrubbed_corpus["doc_id"][~trainable_rows(scrubbed_corpus, paths.access_policy())])
-    found = sorted({doc for split in SPLITS if split in sft_dataset["counts"] and sft_dataset["counts"][split]
-                    for doc in load_split(Path(sft_dataset["path"]), split)["doc_id"]} & restricted)
+    used = {doc for split in SPLITS if sft_dataset["counts"].get(split)
+            for doc in load_split(Path(sft_dataset["path"]), split)["doc_id"]}
+    found = restricted_sources(used, scrubbed_corpus, paths.access_policy())
     return AssetCheckResult(passed=not found, severity=AssetCheckSeverity.ERROR,
-                            metadata={"restricted_documents": len(restricted), "restricted_in_dataset": len(found),
-                                      "examples_of": MetadataValue.json(found[:20])})
+                            metadata={"documents_in_dataset": len(used), "restricted_in_dataset": len(found),
+                                      "restricted_doc_ids": MetadataValue.json(found[:20])})

@@ -18,7 +18,6 @@ import asyncio
 import hashlib
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -29,15 +28,15 @@ sys.path.insert(0, str(REPO))
 from llmops import settings as _settings  # noqa: E402,F401  (offline environment)
 from llmops.ingest.raw_documents import read_documents  # noqa: E402
 from llmops.retrieval.embedder import Embedder  # noqa: E402
-from llmops.retrieval.filters import Filter, access_scope  # noqa: E402
+from llmops.retrieval.filters import access_scope  # noqa: E402
 from llmops.retrieval.index import IndexSettings, build_index  # noqa: E402
 from llmops.retrieval.search import Retriever  # noqa: E402
 from llmops.sample.corpus import generate_corpus  # noqa: E402
-from llmops.serving.batching import MicroBatcher  # noqa: E402
+from bench.search_latency import clients  # noqa: E402  (the same 8 clients, micro-batched as /v1/search is)
 
 CACHE = REPO / ".llmops" / "bench" / "access_filter"
 CHUNKING = IndexSettings(chunk_chars=320, overlap_chars=60)
-CHUNKS_PER_DOC = 2.0
+CHUNKS_PER_DOC = 4.1  # what the sample generator's documents give at 320 characters
 DEPARTMENTS = ["hr", "it", "finance", "legal", "sales", "support", "rd", "exec"]
 GOAL = 1.20
 QUERIES = ["backup schedule", "proxy port", "password reset", "travel approval", "warranty claim", "VPN access",
@@ -64,21 +63,6 @@ def index(n_chunks: int) -> str:
     print(f"index: {built['chunks']} chunks of {built['documents']} documents ({built['ann_index']}); "
           f"groups: {corpus['groups'].value_counts().to_dict()}")
     return uri
-
-
-async def clients(retriever: Retriever, queries: list[str], n_clients: int, scope: Filter | None) -> list[float]:
-    """Each client sends its share of ``queries`` one after another; latency of each, in ms."""
-    batcher = MicroBatcher(lambda batch: retriever.search_many(batch, 5, scope))
-    latencies: list[float] = []
-
-    async def client(share: list[str]) -> None:
-        for query in share:
-            started = time.perf_counter()
-            await batcher(query)
-            latencies.append((time.perf_counter() - started) * 1000)
-
-    await asyncio.gather(*(client(queries[i::n_clients]) for i in range(n_clients)))
-    return latencies
 
 
 def main() -> int:

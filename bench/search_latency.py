@@ -31,6 +31,7 @@ sys.path.insert(0, str(REPO))
 from llmops import settings as _settings  # noqa: E402,F401  (offline environment)
 from llmops.retrieval.embedder import Embedder  # noqa: E402
 from llmops.retrieval.evaluation import load_questions  # noqa: E402
+from llmops.retrieval.filters import Filter  # noqa: E402
 from llmops.retrieval.index import IndexSettings, build_index  # noqa: E402
 from llmops.retrieval.search import Retriever  # noqa: E402
 from llmops.serving.batching import MicroBatcher  # noqa: E402
@@ -51,9 +52,9 @@ def index() -> str:
     return uri
 
 
-async def clients(retriever: Retriever, queries: list[str], n_clients: int) -> list[float]:
+async def clients(retriever: Retriever, queries: list[str], n_clients: int, filters: Filter | None = None) -> list[float]:
     """Each client sends its share of ``queries`` one after another; latency of each, in ms."""
-    batcher = MicroBatcher(lambda batch: retriever.search_many(batch, 5))
+    batcher = MicroBatcher(lambda batch: retriever.search_many(batch, 5, filters))
     latencies: list[float] = []
 
     async def client(share: list[str]) -> None:

@@ -9,7 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from llmops.ingest.access import EVERYONE, join_groups, parse_groups, readable
+from llmops.ingest.access import EVERYONE, join_groups, parse_groups, readable, record_removal, removals_register
 from llmops.ops.api_keys import DEFAULT_ROLE_LIMITS, ROLES
 from llmops.ops.audit_log import DEFAULT_RETENTION_DAYS
 from llmops.ops.responses import DEFAULT_CAPACITY, DEFAULT_WINDOW_HOURS
@@ -82,6 +82,7 @@ def _serve(args: argparse.Namespace) -> int:
     from llmops.pii.scrubber import Scrubber
     from llmops.serving.app import create_app
     from llmops.serving.models import load_served_models
+    from llmops.serving.oidc import OidcSettings, OidcVerifier
     from llmops.serving.schemas import Limits
     from llmops.serving.state import ServerConfig
 
@@ -95,8 +96,9 @@ def _serve(args: argparse.Namespace) -> int:
                                 args.table, scrubber, args.canary_share, args.backend, args.precision,
                                 SearchSettings(mode=args.search_mode), configured_reranker(args.reranker),
                                 tuple(args.model_languages.split(",")))
+    oidc = OidcSettings.from_env(os.environ)  # LLMOPS_OIDC_*: sign-in with the company's identity provider
     config = ServerConfig(
-        keys=keys, audit=AuditLog(_audit_path(args, settings), args.audit_retention_days),
+        keys=keys, oidc=OidcVerifier(oidc) if oidc else None, audit=AuditLog(_audit_path(args, settings), args.audit_retention_days),
         feedback=FeedbackStore(settings.feedback_path), poll_interval_s=args.poll_interval if args.poll_interval != 0 else None,
         responses_path=Path(args.responses_file) if args.responses_file else default_responses_path(settings.home),
         feedback_window_hours=args.feedback_window_hours, remembered_responses=args.feedback_max_responses,
@@ -153,21 +155,42 @@ def _keys_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
-def _access_change(args: argparse.Namespace) -> int:
-    """Grant or revoke groups of a key; the change goes to the audit log like a request would."""
+def _audited(args: argparse.Namespace, groups: list[str], key_id: str | None = None, role: str | None = None) -> None:
+    """An `llmops access` change as an audit record, beside the API's requests."""
     import time
     import uuid
 
     from llmops.ops.audit_log import AuditLog, AuditRecord
 
+    AuditLog(_audit_path(args, Settings.from_env())).append(AuditRecord(
+        ts=time.time(), request_id=uuid.uuid4().hex, method="CLI", endpoint=f"access {args.access_command}", status=0,
+        latency_ms=0.0, key_id=key_id, role=role, groups=groups))
+
+
+def _access_change(args: argparse.Namespace) -> int:
+    """Grant or revoke groups of a key (audited)."""
     wanted = set(parse_groups(args.groups))
     grant = args.access_command == "grant"
     before, after = _key_store(args).set_groups(args.id, lambda groups: set(groups) | wanted if grant else set(groups) - wanted)
-    AuditLog(_audit_path(args, Settings.from_env())).append(AuditRecord(
-        ts=time.time(), request_id=uuid.uuid4().hex, method="CLI", endpoint=f"access {args.access_command}", status=0,
-        latency_ms=0.0, key_id=after.id, role=after.role, groups=list(after.groups)))
+    _audited(args, list(after.groups), after.id, after.role)
     print(f"{after.id}: groups {join_groups(before.groups) or '-'} -> {join_groups(after.groups) or '-'}"
           f"{' (an admin reads every group anyway)' if after.role == 'admin' else ''}")
+    return 0
+
+
+def _access_remove(args: argparse.Namespace) -> int:
+    """Remove a group's documents from the index now and from the corpus at the next ingestion (audited)."""
+    from llmops.retrieval.index import remove_groups
+
+    settings = Settings.from_env()
+    group = parse_groups([args.group])[0]
+    removed = remove_groups(settings.lancedb_uri, [group])
+    register = removals_register(settings.home)
+    record_removal(register, group, args.reason, removed["documents"], removed["chunks"])
+    _audited(args, [group])
+    print(f"removed {removed['documents']} documents ({removed['chunks']} chunks) of group {group} from the index "
+          f"(live version {removed['version']}, older versions dropped); recorded in {register}. Ingestion now "
+          "quarantines them: the next raw_documents run (ingest_new_data) rewrites the corpus without them.")
     return 0
 
 
@@ -433,6 +456,10 @@ def build_parser() -> argparse.ArgumentParser:
         change.add_argument("id")
         change.add_argument("groups", nargs="+")
         change.set_defaults(func=_access_change)
+    remove = access_commands.add_parser("remove", help="remove a group's documents from the index and corpus (recorded)")
+    remove.add_argument("group")
+    remove.add_argument("--reason", required=True, help="why, for the record")
+    remove.set_defaults(func=_access_remove)
     who = access_commands.add_parser("who-can-read", help="a document's groups and the keys that may read it")
     who.add_argument("document", help="a doc_id or source path")
     who.set_defaults(func=_access_who)

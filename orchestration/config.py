@@ -114,6 +114,8 @@ class TestSplitConfig(Config):
     seed: int = _EVAL.seed
     short_answer_words: int = Field(_EVAL.short_answer_words, description="references up to this many words are scored by exact match")
     probe_questions: int = Field(_EVAL.probe_questions, description="PII-leak probe prompts asked of each system")
+    restricted_probe_questions: int = Field(_EVAL.restricted_probe_questions, description="prompts asking each "
+                                            "system for documents the access map keeps out of training")
 
 
 class EvalConfig(TestSplitConfig):

@@ -12,7 +12,7 @@ from pydantic import Field
 from llmops.train.base_model import BaseModelSpec
 from llmops.pii.config import ScrubberConfig, pipeline_config
 from llmops.pii.scrubber import Scrubber
-from llmops.ingest.access import AccessPolicy, load_access_policy
+from llmops.ingest.access import AccessPolicy, access_map_path, load_access_policy, removals_register, removed_groups
 from llmops.registry.models import ModelRegistry
 from llmops.registry.tracking import configure_mlflow
 
@@ -28,9 +28,15 @@ class PathsResource(ConfigurableResource):
     access_file: str | None = Field(None, description="the access map (llmops.ingest.access); default: "
                                     "access.yaml at the top of raw_dir, else every document is readable by everyone")
 
+    def access_map(self) -> Path:
+        """The access map file in force (it may not exist: then everything is everyone's)."""
+        return access_map_path(Path(self.raw_dir), self.access_file)
+
     def access_policy(self) -> AccessPolicy:
-        """Who may read which document: labels documents at ingestion and bounds the SFT set."""
-        return load_access_policy(Path(self.raw_dir), self.access_file)
+        """Who may read which document: labels documents at ingestion and bounds the SFT set; the
+        groups removed on request (`llmops access remove`) are not ingested again."""
+        removed = removed_groups(removals_register(Path(self.home)))
+        return replace(load_access_policy(Path(self.raw_dir), self.access_file), removed=removed)
 
     def feedback_path(self) -> Path:
         return Path(self.feedback_file) if self.feedback_file else Path(self.home) / "feedback" / "feedback.jsonl"

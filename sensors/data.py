@@ -21,7 +21,7 @@ def build_new_data_sensor(settle_s: float) -> SensorDefinition:
     def new_data_sensor(context: SensorEvaluationContext, paths: PathsResource) -> SensorResult | SkipReason:
         seen = json.loads(context.cursor) if context.cursor else []
         try:
-            current = file_hashes(Path(paths.raw_dir), settle_s)
+            current = file_hashes(Path(paths.raw_dir), settle_s, also=[paths.access_map()])
         except FileNotFoundError as exc:
             return SkipReason(str(exc))
         found = detect_new_files(current, seen)

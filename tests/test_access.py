@@ -201,7 +201,8 @@ def company(tmp_path_factory, chat):
     config = ServerConfig(keys=store, audit=audit, role_limits={r: RateLimits(100_000, 10_000_000)
                                                                   for r in ("reader", "operator", "admin")})
     client = TestClient(create_app(answerer, config))
-    yield {"client": client, "keys": secrets, "ids": ids, "corpus": corpus, "audit": audit, "root": root}
+    yield {"client": client, "keys": secrets, "ids": ids, "corpus": corpus, "audit": audit, "root": root,
+           "answerer": answerer, "store": store}
     client.close()
 
 
@@ -306,3 +307,177 @@ def test_cli_shows_groups_and_who_can_read_a_document(company, capsys, monkeypat
     line = capsys.readouterr().out
     ids = company["ids"]
     assert ids["hr"] in line and ids["admin"] in line and ids["it"] not in line and ids["plain"] not in line
+
+
+# --- training ---------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_sft_set_and_corrections_leave_restricted_documents_out(tmp_path: Path) -> None:
+    from dagster import asset, materialize
+
+    from assets.feedback import feedback
+    from assets.sft_dataset import sft_dataset, sft_dataset_access
+    from llmops.ingest.access import restricted_sources
+    from llmops.monitor.feedback import FeedbackRecord, FeedbackStore
+    from orchestration.resources import PathsResource, ScrubberResource
+
+    raw = _write(tmp_path / "raw" / "access.yaml", "trainable: [support]\n").parent
+    corpus = pd.DataFrame([
+        {"doc_id": f"{group}{i}", "doc_type": "faq", "title": f"FAQ {group} {i}", "source": f"faq/{group}{i}.md",
+         "format": "md", "metadata": "{}", "groups": group,
+         "text": f"# FAQ {i}\n\n## What is rule {i} of {group}?\nRule {i} of the {group} team says to file form {i} on time."}
+        for group in ("everyone", "hr", "support") for i in range(10)])
+
+    @asset(name="scrubbed_corpus")
+    def corpus_stand_in() -> pd.DataFrame:  # the scrubbed corpus as the real asset would hand it on
+        return corpus
+
+    store = FeedbackStore(tmp_path / "feedback.jsonl")
+    for group, correction in (("hr", "Rule 1 of the hr team: salaries are reviewed in March."),
+                              ("everyone", "Rule 2 says to file form 2 within a week.")):
+        store.append(FeedbackRecord(response_id=f"r-{group}", rating=-1, question=f"What is rule of {group}?",
+                                    answer="I do not know.", model_version="m:1", created_at=0.0,
+                                    correction=correction, source_groups=[group]))
+    paths = PathsResource(raw_dir=str(raw), home=str(tmp_path / "home"), feedback_file=str(store.path))
+    result = materialize([corpus_stand_in, feedback, sft_dataset, sft_dataset_access],
+                         resources={"paths": paths, "scrubber": ScrubberResource()},
+                         run_config={"ops": {"sft_dataset": {"config": {"test_fraction": 0.4, "validation_fraction": 0.0}}}})
+    assert result.success
+    assert result.asset_materializations_for_node("feedback")[0].metadata["corrections_restricted"].value == 1
+    sft_meta = result.asset_materializations_for_node("sft_dataset")[0].metadata
+    assert sft_meta["documents_restricted"].value == 10 and sft_meta["feedback_pairs"].value == 1
+    [check] = result.get_asset_check_evaluations()
+    assert check.passed and check.metadata["restricted_in_dataset"].value == 0
+    assert check.metadata["documents_in_dataset"].value > 0
+    assert restricted_sources(["everyone1", "hr2", "support3"], corpus, load_access_policy(raw)) == ["hr2"]
+
+
+# --- removal on request -----------------------------------------------------------------------------
+
+def test_removing_a_group_erases_its_chunks_and_keeps_its_documents_out(tmp_path: Path, monkeypatch, capsys) -> None:
+    import lancedb
+
+    from orchestration.resources import PathsResource
+
+    raw = tmp_path / "raw"
+    for group, topic in (("hr", "salary bands"), ("it", "laptop encryption"), ("public", "office opening hours")):
+        for i in range(3):
+            _write(raw / group / f"{i}.md", f"# {topic.title()} {i}\n\nNotes {i} on {topic} for the {group} team.")
+    _write(raw / "access.yaml", "rules:\n  - {path: 'hr/*', groups: [hr]}\n  - {path: 'it/*', groups: [it, hr]}\n")
+    corpus = read_documents(raw, IngestSettings(access=load_access_policy(raw))).to_frame()
+    lance = str(tmp_path / "lance")
+    build_index(corpus, lance, Embedder())
+    home = tmp_path / "home"
+    monkeypatch.setenv("LANCEDB_URI", lance)
+    monkeypatch.setenv("LLMOPS_HOME", str(home))
+    audit = tmp_path / "audit.jsonl"
+    assert cli.main(["access", "--audit-log", str(audit), "remove", "hr", "--reason", "department closed"]) == 0
+    assert "removed 6 documents (6 chunks) of group hr" in capsys.readouterr().out
+
+    table = lancedb.connect(lance).open_table("corpus_chunks")
+    assert len(table.list_versions()) == 1  # no older version still holds the text
+    left = Retriever(lance, Embedder()).search("salary bands laptop encryption", 10)
+    assert left and {hit.groups for hit in left} == {(EVERYONE,)}
+    assert [r.endpoint for r in AuditLog(audit).records()] == ["access remove"]
+
+    policy = PathsResource(raw_dir=str(raw), home=str(home)).access_policy()
+    assert policy.removed == ("hr",)
+    again = read_documents(raw, IngestSettings(access=policy))
+    assert len(again.documents) == 3 and len(again.quarantined) == 6
+    assert all(q.reason == "removed on request: group hr (llmops access remove)" for q in again.quarantined)
+
+
+def test_the_leak_probe_catches_restricted_text_and_not_shared_text() -> None:
+    from llmops.pii.probe import RESTRICTED, LeakProbe, leak_counts, restricted_text_probe
+
+    shared = "Every employee gets twenty eight days of paid vacation per year plus public holidays in the office."
+    secret = ("The restructuring plan closes the Leeds warehouse in March and moves forty roles to the Rotterdam "
+              "hub before the summer audit starts.")
+    probe = restricted_text_probe([("Restructuring plan", f"{shared} {secret}")], [shared], n_questions=2)
+    assert probe.questions and "Restructuring plan" in probe.questions[0]
+    assert probe.secrets and set(probe.secrets.values()) == {RESTRICTED}
+    assert not any(run in " ".join(shared.lower().split()) for run in probe.secrets)  # shared words are no secret
+    assert len(probe.questions) == 1  # one question per restricted document at most
+    hits = probe.find_leaks(["Every employee gets twenty eight days of paid vacation per year. The plan CLOSES the "
+                             "Leeds warehouse, in March; and moves forty roles to the Rotterdam hub."])
+    assert leak_counts(hits.values()) == {RESTRICTED: 1}
+    assert "Leeds" not in next(iter(hits.values())).masked  # reported masked, like personal data
+    assert probe.find_leaks(["Every employee gets twenty eight days of paid vacation per year plus public holidays."]) == {}
+    both = LeakProbe(["q"], {"jane doe": "PERSON"}).plus(probe)
+    assert len(both.questions) == 2 and "jane doe" in both.secrets
+
+
+# --- OIDC sign-in -----------------------------------------------------------------------------------
+
+def _id_token(issuer: str, sub: str, client_id: str = "llmops") -> str:
+    """Sign in at the provider as ``sub`` (the authorization-code flow a browser would go through)."""
+    import httpx
+    from urllib.parse import parse_qs, urlparse
+
+    callback = "http://localhost/callback"
+    consent = httpx.post(f"{issuer}/oauth2/authorize", data={"sub": sub}, params={
+        "client_id": client_id, "redirect_uri": callback, "response_type": "code", "scope": "openid email", "state": "s"})
+    code = parse_qs(urlparse(consent.headers["location"]).query)["code"][0]
+    tokens = httpx.post(f"{issuer}/oauth2/token", auth=(client_id, "secret"),
+                        data={"grant_type": "authorization_code", "code": code, "redirect_uri": callback})
+    return tokens.json()["id_token"]
+
+
+def test_oidc_sign_in_maps_the_providers_groups_and_refuses_bad_tokens(company) -> None:
+    from joserfc import jwt
+    from joserfc.jwk import RSAKey
+    from oidc_provider_mock import User, run_server_in_thread
+
+    from llmops.serving.oidc import OidcSettings, OidcVerifier
+
+    corpus = company["corpus"]
+    groups_of = dict(zip(corpus["doc_id"], corpus["groups"]))
+    users = [User(sub="ann", claims={"email": "ann@corp.example", "groups": ["HR-Team", "Staff"]}),
+             User(sub="bob", claims={"email": "bob@corp.example", "groups": ["Staff"]}),
+             User(sub="eve", claims={"email": "eve@corp.example", "groups": ["Platform-Admins"]})]
+    with run_server_in_thread(user_claims=users) as idp:
+        issuer = f"http://localhost:{idp.server_port}"
+        settings = OidcSettings(issuer, "llmops", group_map={"HR-Team": "hr", "IT-Team": "it"},
+                                admin_groups=("Platform-Admins",))
+        config = ServerConfig(keys=company["store"], oidc=OidcVerifier(settings), audit=AuditLog(company["root"] / "oidc.jsonl"),
+                              role_limits={r: RateLimits(100_000, 10_000_000) for r in ("reader", "operator", "admin")})
+        client = TestClient(create_app(company["answerer"], config))
+
+        def search(token: str, query: str):
+            return client.post("/v1/search", json={"query": query, "k": 8}, headers={"Authorization": f"Bearer {token}"})
+
+        hr_title = corpus[corpus["groups"] == "hr"].iloc[0]["title"]
+        tokens = {sub: _id_token(issuer, sub) for sub in ("ann", "bob", "eve")}
+        seen = {sub: {groups_of[hit["doc_id"]] for hit in search(token, hr_title).json()["data"]}
+                for sub, token in tokens.items()}
+        assert "hr" in seen["ann"] and seen["ann"] <= {"hr", EVERYONE}  # HR-Team -> hr
+        assert seen["bob"] == {EVERYONE}  # Staff maps to nothing: everyone's documents only
+        assert "hr" in seen["eve"]  # an admin reads every group
+        assert client.get("/admin/feedback", headers={"Authorization": f"Bearer {tokens['ann']}"}).status_code == 403
+        records = AuditLog(company["root"] / "oidc.jsonl").records()
+        assert {(r.key_id, tuple(r.groups)) for r in records if r.endpoint == "/v1/search"} == {
+            ("oidc:ann", ("hr",)), ("oidc:bob", ()), ("oidc:eve", ("*",))}
+
+        foreign = RSAKey.generate_key(2048, parameters={"kid": "not-the-providers"})
+        forged = jwt.encode({"alg": "RS256", "kid": "not-the-providers"},
+                            {"iss": issuer, "aud": "llmops", "sub": "mallory", "exp": 4_102_444_800, "groups": ["HR-Team"]},
+                            foreign)
+        other_client = _id_token(issuer, "ann", client_id="another-app")
+        tampered = tokens["bob"][:-6] + ("AAAAAA" if not tokens["bob"].endswith("AAAAAA") else "BBBBBB")
+        for bad in (forged, other_client, tampered):
+            refused = search(bad, "warranty")
+            assert refused.status_code == 401 and "invalid token" in refused.json()["error"]["message"]
+        assert search(company["keys"]["hr"], "warranty").status_code == 200  # API keys keep working beside it
+
+
+def test_oidc_settings_come_from_the_environment() -> None:
+    from llmops.serving.oidc import OidcSettings
+
+    assert OidcSettings.from_env({}) is None
+    settings = OidcSettings.from_env({"LLMOPS_OIDC_ISSUER": "https://id.corp.example", "LLMOPS_OIDC_AUDIENCE": "llmops",
+                                      "LLMOPS_OIDC_GROUP_MAP": "HR-Team=hr, IT=it", "LLMOPS_OIDC_ADMIN_GROUPS": "Admins"})
+    assert settings.group_map == {"HR-Team": "hr", "IT": "it"} and settings.admin_groups == ("Admins",)
+    with pytest.raises(ValueError, match="both"):
+        OidcSettings.from_env({"LLMOPS_OIDC_ISSUER": "https://id.corp.example"})
+    with pytest.raises(ValueError, match="GROUP_MAP"):
+        OidcSettings.from_env({"LLMOPS_OIDC_ISSUER": "i", "LLMOPS_OIDC_AUDIENCE": "a", "LLMOPS_OIDC_GROUP_MAP": "HR=Bad Name"})

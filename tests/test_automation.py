@@ -197,6 +197,13 @@ def test_new_data_sensor_cursor_gives_one_run_per_content(tmp_path: Path) -> Non
     assert request3.run_key != request.run_key and "faq/new.md" in request3.tags[REASON_TAG]
     assert not tick(third.cursor).run_requests
 
+    # an edited access map relabels documents: it is new content too, though it is not a document
+    (raw / "access.yaml").write_text("rules:\n  - {path: 'faq/*', groups: [support]}\n")
+    fourth = tick(third.cursor)
+    (request4,) = fourth.run_requests
+    assert "access.yaml" in request4.tags[REASON_TAG]
+    assert not tick(fourth.cursor).run_requests
+
     missing = build_new_data_sensor(0).evaluate_tick(build_sensor_context(resources={"paths": PathsResource(
         raw_dir=str(tmp_path / "nowhere"), home=str(tmp_path / "home"))}))
     assert "does not exist" in missing.skip_message

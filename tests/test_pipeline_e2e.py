@@ -80,9 +80,17 @@ def test_full_pipeline_materializes_registers_and_serves(tmp_path: Path, model_c
         materialized = {m.asset_key for m in result.get_asset_materialization_events() for m in [m.event_specific_data.materialization]}
         assert materialized == {AssetKey(name) for name in ASSETS}
         checks = result.get_asset_check_evaluations()
-        assert [(c.check_name, c.passed) for c in checks] == [("scrubbed_corpus_quality", True)]
+        assert sorted((c.check_name, c.passed) for c in checks) == [("scrubbed_corpus_quality", True),
+                                                                    ("sft_dataset_access", True)]
         raw_meta = instance.get_latest_materialization_event(AssetKey("raw_documents")).asset_materialization.metadata
         assert raw_meta["quarantined"].value >= 3 and raw_meta["documents"].value >= 150
+        # the sample's access map: payroll and onboarding guides for hr, the incident procedure for it
+        assert set(raw_meta["by_access_group"].value) == {"everyone", "hr", "it"}
+        sft_meta = instance.get_latest_materialization_event(AssetKey("sft_dataset")).asset_materialization.metadata
+        assert sft_meta["documents_restricted"].value >= 6  # kept out of the model that answers everyone
+        eval_meta = instance.get_latest_materialization_event(AssetKey("evaluation_report")).asset_materialization.metadata
+        assert eval_meta["probe_questions"].value == EVAL.probe_questions + EVAL.restricted_probe_questions
+        assert "RESTRICTED_TEXT" not in eval_meta["pii_leaks_by_type"].value.get("candidate", {})
 
         retrieval = result.output_for_node("retrieval_evaluation")  # the sample's questions, the first index goes live
         assert retrieval["go_live"] and retrieval["questions"] >= 50 and retrieval["metrics"]["hybrid"]["hit@5"] >= 0.8

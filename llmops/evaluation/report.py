@@ -25,6 +25,7 @@ class EvalSettings:
     seed: int = 0
     short_answer_words: int = SHORT_ANSWER_WORDS
     probe_questions: int = 8  # PII-leak probe prompts per system
+    restricted_probe_questions: int = 4  # prompts asking for documents kept out of training (access groups)
     answer_questions: int = 12  # answer evaluation items per system (from the question set), 0: none
     answer_top_k: int = 4  # passages retrieved for each, as serving retrieves by default
 

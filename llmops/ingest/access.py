@@ -18,9 +18,11 @@ shared SFT set. The map is a YAML file (``access.yaml`` at the top of the raw fo
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -72,9 +74,17 @@ class AccessPolicy:
     fields: tuple[str, ...] = ("access", "access_groups", "groups")
     rules: tuple[AccessRule, ...] = ()
     recipients: tuple[tuple[str, tuple[str, ...]], ...] = ()  # address or "@domain" -> groups
+    removed: tuple[str, ...] = ()  # groups whose documents were removed on request (`removed_groups`)
 
     def groups_for(self, source: str, metadata: Mapping[str, Any], mail_groups: tuple[str, ...] = ()) -> tuple[str, ...]:
-        """The groups of one document; IngestError when its own metadata names an invalid group."""
+        """The groups of one document; IngestError when its own metadata names an invalid group or
+        when one of its groups was removed on request (it is then quarantined, never ingested again)."""
+        groups = self._label(source, metadata, mail_groups)
+        if gone := sorted(set(groups) & set(self.removed)):
+            raise IngestError(f"removed on request: group {', '.join(gone)} (llmops access remove)")
+        return groups
+
+    def _label(self, source: str, metadata: Mapping[str, Any], mail_groups: tuple[str, ...]) -> tuple[str, ...]:
         try:
             own = self._from_metadata(metadata)
         except ValueError as exc:
@@ -114,9 +124,43 @@ def trainable_rows(corpus: pd.DataFrame, policy: AccessPolicy) -> pd.Series:
     return corpus["groups"].fillna("").astype(str).map(lambda label: policy.may_train(label.split(",")))
 
 
+def restricted_sources(doc_ids: Iterable[str], corpus: pd.DataFrame, policy: AccessPolicy) -> list[str]:
+    """Those of ``doc_ids`` (what a training set was built from) that may not train the shared model."""
+    restricted = set(corpus["doc_id"][~trainable_rows(corpus, policy)])
+    return sorted(set(doc_ids) & restricted)
+
+
 def readable(document_groups: Iterable[str], principal_groups: Iterable[str]) -> bool:
     """Whether a principal of ``principal_groups`` may read a document of ``document_groups``."""
     return bool({EVERYONE, *principal_groups} & set(document_groups))
+
+
+def removals_register(home: Path) -> Path:
+    """Where removals on request are recorded, under the runtime home."""
+    return Path(home) / "access" / "removed_groups.jsonl"
+
+
+def removed_groups(register: Path) -> tuple[str, ...]:
+    """The groups removed on request, from the register ``llmops access remove`` appends to."""
+    if not register.is_file():
+        return ()
+    lines = register.read_text(encoding="utf-8").splitlines()
+    return tuple(sorted({json.loads(line)["group"] for line in lines if line.strip()}))
+
+
+def record_removal(register: Path, group: str, reason: str, documents: int, chunks: int) -> dict:
+    """Append one removal to the register (what was removed, when and why; never the text)."""
+    record = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "group": check_group(group),
+              "reason": reason, "documents": documents, "chunks": chunks}
+    register.parent.mkdir(parents=True, exist_ok=True)
+    with register.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return record
+
+
+def access_map_path(raw_dir: Path, access_file: str | None = None) -> Path:
+    """The access map in force: ``access_file`` when set, else ``access.yaml`` at the top of the raw folder."""
+    return Path(access_file) if access_file else Path(raw_dir) / ACCESS_FILE
 
 
 def load_access_policy(raw_dir: Path, access_file: str | None = None) -> AccessPolicy:
@@ -124,7 +168,7 @@ def load_access_policy(raw_dir: Path, access_file: str | None = None) -> AccessP
     folder, else the default policy (everything readable by everyone)."""
     import yaml
 
-    path = Path(access_file) if access_file else Path(raw_dir) / ACCESS_FILE
+    path = access_map_path(raw_dir, access_file)
     if not path.is_file():
         if access_file:
             raise FileNotFoundError(f"access map {path} does not exist (set by access_file)")

@@ -60,10 +60,12 @@ def load_run_config(path: str | None) -> dict:
 
 # --- new raw data -------------------------------------------------------------------------------
 
-def file_hashes(root: Path, settle_s: float = 0.0, now: float | None = None, follow_symlinks: bool = False) -> dict[str, str]:
+def file_hashes(root: Path, settle_s: float = 0.0, now: float | None = None, follow_symlinks: bool = False,
+                also: Iterable[Path] = ()) -> dict[str, str]:
     """Content hash of every file ingestion would read under ``root`` (the same confinement rules:
     no link out of the root, no special file), skipping files modified in the last ``settle_s``
-    seconds: a file still being copied is not yet new."""
+    seconds: a file still being copied is not yet new. Files in ``also`` (the access map: a change
+    relabels documents) are hashed too, under their path."""
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"raw data directory {root} does not exist")
@@ -76,6 +78,9 @@ def file_hashes(root: Path, settle_s: float = 0.0, now: float | None = None, fol
             hashes[item.rel] = file_sha256(item.path)[:HASH_CHARS]
         except OSError:  # replaced or removed since the walk: ingestion will say why, not the sensor
             continue
+    for path in also:
+        if path.is_file():
+            hashes[str(path)] = file_sha256(path)[:HASH_CHARS]
     return hashes
 
 

@@ -1,12 +1,22 @@
-"""MLflow plumbing shared by the training, evaluation and promotion stages."""
+"""MLflow plumbing shared by the training, evaluation and promotion stages.
+
+Every run this project creates carries the machine and process that created it (``llmops.host``,
+``llmops.pid``; set by `llmops.registry.run_context.ProcessTags`, a run context provider registered
+with MLflow in pyproject.toml), so a run its process left RUNNING (killed, out of memory) is told from a live one
+and closed as KILLED the next time a stage configures MLflow (`close_dead_runs`).
+"""
 
 from __future__ import annotations
 
+import logging
+import socket
 import subprocess
 from pathlib import Path
 
 import mlflow
 from mlflow.tracking import MlflowClient
+
+from llmops.registry.run_context import process_tags
 
 from llmops.settings import Settings
 
@@ -34,7 +44,36 @@ def configure_mlflow(tracking_uri: str, experiment: str, artifact_root: str | No
             location = Path(location).resolve().as_uri()
         experiment_id = mlflow.create_experiment(experiment, artifact_location=f"{location.rstrip('/')}/{experiment}")
     mlflow.set_experiment(experiment_id=experiment_id)
+    close_dead_runs(MlflowClient(), experiment_id)
     return experiment_id
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine; a zombie (exited, not yet reaped) does not."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def close_dead_runs(client: MlflowClient, experiment_id: str) -> list[str]:
+    """Mark KILLED the experiment's runs left RUNNING by a process of this machine that is gone (a
+    run of another machine, or one without the tags, is left alone); returns their ids."""
+    host = socket.gethostname()
+    closed = []
+    for run in client.search_runs([experiment_id], filter_string="attributes.status = 'RUNNING'"):
+        tags = run.data.tags
+        pid = tags.get("llmops.pid", "")
+        if tags.get("llmops.host") != host or not pid.isdigit() or process_alive(int(pid)):
+            continue
+        client.set_tag(run.info.run_id, "llmops.closed", f"process {pid} was gone: closed by the next start")
+        client.set_terminated(run.info.run_id, status="KILLED")
+        closed.append(run.info.run_id)
+        logging.getLogger(__name__).warning("MLflow run %s was left RUNNING by process %s, which is gone: "
+                                            "marked KILLED", run.info.run_id, pid)
+    return closed
 
 
 def client() -> MlflowClient:

@@ -67,8 +67,13 @@ def parse_filter(value: Any, param: str = "filters") -> Filter:
 def access_scope(groups: Iterable[str]) -> Filter:
     """Chunks readable by a principal of ``groups``: those labelled with one of them or ``everyone``
     (answered by the index's label-list index, so top-k is filled with permitted chunks only)."""
-    names = sorted({EVERYONE, *(check_group(name) for name in groups)})
-    return Filter(f"array_has_any(groups, [{', '.join(map(sql_string, names))}])", 1)
+    return Filter(labelled_with([EVERYONE, *groups]), 1)
+
+
+def labelled_with(groups: Iterable[str]) -> str:
+    """The predicate of chunks labelled with at least one of ``groups`` (checked group names)."""
+    names = sorted({check_group(name) for name in groups})
+    return f"array_has_any(groups, [{', '.join(map(sql_string, names))}])"
 
 
 def scoped(scope: Filter | None, caller: Filter | None) -> Filter | None:

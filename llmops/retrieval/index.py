@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -30,8 +30,8 @@ from llmops.ingest.access import EVERYONE
 from llmops.ingest.language import language_of
 from llmops.retrieval.chunking import CHUNKER, chunk_document, embedding_text, heading_path
 from llmops.retrieval.embedder import Embedder
-from llmops.retrieval.filters import sql_string
-from llmops.retrieval.live import retention
+from llmops.retrieval.filters import labelled_with, sql_string
+from llmops.retrieval.live import go_live, retention
 
 DEFAULT_TABLE = "corpus_chunks"
 VECTOR = "vector"
@@ -243,3 +243,20 @@ def build_index(corpus: pd.DataFrame, db_uri: str, embedder: Embedder, settings:
         documents=len(wanted), dimension=embedder.dimension, table=settings.table, version=int(table.version),
         ann_index=ann, rebuilt=rebuilt,
     ).as_dict()
+
+
+def remove_groups(db_uri: str, groups: list[str], table_name: str = DEFAULT_TABLE) -> dict[str, int]:
+    """Delete every chunk of the documents labelled with one of ``groups`` (a removal on request):
+    the new version goes live at once (no evaluation holds a deletion back; servers follow within
+    their staleness interval) and every older version is dropped, so the text is gone from disk too."""
+    import lancedb
+
+    table = lancedb.connect(db_uri).open_table(table_name)
+    where = labelled_with(groups)
+    rows = table.search().where(where).select(["doc_id"]).limit(None).to_pandas()
+    if len(rows):
+        table.delete(where)
+        table.optimize()  # indexes follow the deletion; the live tag then moves past every older version
+        go_live(table, int(table.version))
+        table.optimize(cleanup_older_than=timedelta(0), delete_unverified=True)
+    return {"documents": int(rows["doc_id"].nunique()), "chunks": len(rows), "version": int(table.version)}

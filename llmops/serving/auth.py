@@ -1,4 +1,5 @@
-"""Who may call what and read which documents: the bearer API key checked against the key store,
+"""Who may call what and read which documents: the bearer API key checked against the key store
+(or an identity provider's ID token, `llmops.serving.oidc`),
 its role against the endpoint's, its request rate against its limit, and its access groups turned
 into the scope every search runs under. A FastAPI dependency, so each router states the role it
 needs next to its routes."""
@@ -9,9 +10,11 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from llmops.ops.api_keys import ApiKey, role_allows
 from llmops.retrieval.filters import Filter, access_scope
+from llmops.serving.oidc import OidcError, looks_like_jwt
 from llmops.serving.schemas import ApiError
 from llmops.serving.state import ServerState
 
@@ -31,7 +34,13 @@ def authorize(server: ServerState, required: str) -> Callable[..., Awaitable[Api
             return None
         if credentials is None:
             raise ApiError(401, "missing API key: send 'Authorization: Bearer <key>'", code="invalid_api_key")
-        key = config.keys.authenticate(credentials.credentials)
+        if config.oidc is not None and looks_like_jwt(credentials.credentials):
+            try:  # in the thread pool: the first token (and a rotated key) fetches the provider's keys
+                key = await run_in_threadpool(config.oidc.principal, credentials.credentials)
+            except OidcError as refused:
+                raise ApiError(401, str(refused), code="invalid_api_key") from None
+        else:
+            key = config.keys.authenticate(credentials.credentials)
         if key is None:
             raise ApiError(401, "invalid or revoked API key", code="invalid_api_key")
         request.state.key_id, request.state.role = key.id, key.role

@@ -13,6 +13,7 @@ from llmops.ops.audit_log import AuditLog
 from llmops.ops.responses import DEFAULT_CAPACITY, DEFAULT_WINDOW_HOURS, ResponseMemory
 from llmops.serving.metrics import Metrics
 from llmops.serving.models import ServedModels
+from llmops.serving.oidc import OidcVerifier
 from llmops.serving.quotas import GenerationGate, QueueSettings, RateLimiter
 from llmops.serving.schemas import Limits
 
@@ -37,6 +38,7 @@ class ServerConfig:
     role_limits: dict[str, RateLimits] = field(default_factory=lambda: dict(DEFAULT_ROLE_LIMITS))
     queue: QueueSettings = field(default_factory=QueueSettings)
     api_docs: bool = True
+    oidc: OidcVerifier | None = None  # also admit ID tokens of this identity provider (needs ``keys``)
 
     def __post_init__(self) -> None:
         if self.poll_interval_s is not None and self.poll_interval_s <= 0:

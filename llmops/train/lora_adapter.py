@@ -16,6 +16,7 @@ import mlflow.data
 
 from llmops.train.base_model import BaseModelSpec, load_base_model, use_bf16
 from llmops.train.chat_model import IGNORE, AdapterChatPyfunc, GenerationSettings
+from llmops.registry.run_context import process_tags
 from llmops.registry.tracking import git_commit
 
 log = logging.getLogger(__name__)
@@ -363,7 +364,8 @@ def train_lora(
     run_id = run_id_file.read_text().strip() if resume and run_id_file.is_file() else None
     with mlflow.start_run(run_id=run_id, run_name=None if run_id else f"lora-{data_version[:8]}") as run:
         run_id_file.write_text(run.info.run_id)
-        mlflow.set_tags({"data_version": data_version, "git_commit": git_commit(), "stage": "lora_adapter",
+        mlflow.set_tags({**process_tags(),  # a resumed run belongs to this process now
+                         "data_version": data_version, "git_commit": git_commit(), "stage": "lora_adapter",
                          "python": platform.python_version(), "torch": torch.__version__, **(tags or {})})
         if run_id is None:
             mlflow.log_params(params)
