@@ -16,8 +16,6 @@ from pathlib import Path
 import mlflow
 from mlflow.tracking import MlflowClient
 
-from llmops.registry.run_context import process_tags
-
 from llmops.settings import Settings
 
 
