@@ -24,8 +24,9 @@ from pathlib import Path
 
 from llmops.ingest.access import parse_groups
 
-# Each role may do what the ones before it may: readers ask and search, operators also watch the
-# service (metrics, audit), admins also manage models and see every document whatever its groups.
+# Each role may do what the ones before it may: readers ask, search and rate answers, operators also
+# make the server follow the registry now, admins also export everyone's feedback and read every
+# document whatever its groups.
 ROLES = ("reader", "operator", "admin")
 ENV_VAR = "LLMOPS_API_KEYS"
 KEY_PREFIX = "llmk_"
@@ -55,7 +56,7 @@ DEFAULT_ROLE_LIMITS = {"reader": RateLimits(rpm=60, tpm=20_000), "operator": Rat
 
 
 def role_allows(role: str, required: str) -> bool:
-    """Whether ``role`` is ``required`` or above it (``admin`` may do everything an ``operator`` may...)."""
+    """Whether ``role`` is ``required`` or comes after it in ``ROLES``."""
     return ROLES.index(role) >= ROLES.index(required)
 
 
