@@ -507,18 +507,21 @@ def main(argv: list[str] | None = None) -> int:
         if ratio < TARGET_SPEEDUP:
             failures.append(f"speed ratio {ratio:.2f} < {TARGET_SPEEDUP}")
 
-    if "heldout" in sets:
-        rows = spread(load_jsonl(HELDOUT), args.limit)
+    for name, path, title, label in (
+            ("heldout", HELDOUT, "held-out set (other locales and kinds, written without looking at the rules)", "held-out"),
+            ("zh_heldout", ZH_HELDOUT, "Chinese held-out set (written blind, ZH_HELDOUT.md)", "zh held-out")):
+        if name not in sets:
+            continue
+        rows = spread(load_jsonl(path), args.limit)
         runs = {e.name: run(e, [r["text"] for r in rows]) for e in engines}
         scores = {n: score_labelled(rows, r.spans) for n, r in runs.items()}
-        print_labelled("held-out set (other locales and kinds, written without looking at the rules)",
-                       rows, scores, args.show)
-        report["heldout"] = _labelled_json(rows, scores, {n: r.per_second(len(rows)) for n, r in runs.items()})
+        print_labelled(title, rows, scores, args.show)
+        report[name] = _labelled_json(rows, scores, {n: r.per_second(len(rows)) for n, r in runs.items()})
         ours, base = scores["pipeline"], scores["presidio"]
-        summary += [("held-out recall", f"{ours.recall():.3f}", f"{base.recall():.3f}"),
-                    ("held-out person recall", f"{ours.recall('PERSON'):.3f}", f"{base.recall('PERSON'):.3f}"),
-                    ("held-out lowest type recall", _lowest(ours), _lowest(base)),
-                    ("held-out hard-negative retention", f"{ours.retention():.3f}", f"{base.retention():.3f}")]
+        summary += [(f"{label} recall", f"{ours.recall():.3f}", f"{base.recall():.3f}"),
+                    (f"{label} person recall", f"{ours.recall('PERSON'):.3f}", f"{base.recall('PERSON'):.3f}"),
+                    (f"{label} lowest type recall", _lowest(ours), _lowest(base)),
+                    (f"{label} hard-negative retention", f"{ours.retention():.3f}", f"{base.retention():.3f}")]
 
     if "zh" in sets:
         rows = spread(load_jsonl(ZH), args.limit)
@@ -527,18 +530,6 @@ def main(argv: list[str] | None = None) -> int:
         print_labelled("Chinese set (issue 21, not an issue-18 target)", rows, scores, min(args.show, 4))
         report["zh"] = _labelled_json(rows, scores, {n: r.per_second(len(rows)) for n, r in runs.items()})
         summary += [("zh recall (issue 21)", f"{scores['pipeline'].recall():.3f}", f"{scores['presidio'].recall():.3f}")]
-
-    if "zh_heldout" in sets:
-        rows = spread(load_jsonl(ZH_HELDOUT), args.limit)
-        runs = {e.name: run(e, [r["text"] for r in rows]) for e in engines}
-        scores = {n: score_labelled(rows, r.spans) for n, r in runs.items()}
-        print_labelled("Chinese held-out set (written blind, ZH_HELDOUT.md)", rows, scores, args.show)
-        report["zh_heldout"] = _labelled_json(rows, scores, {n: r.per_second(len(rows)) for n, r in runs.items()})
-        ours, base = scores["pipeline"], scores["presidio"]
-        summary += [("zh held-out recall", f"{ours.recall():.3f}", f"{base.recall():.3f}"),
-                    ("zh held-out person recall", f"{ours.recall('PERSON'):.3f}", f"{base.recall('PERSON'):.3f}"),
-                    ("zh held-out lowest type recall", _lowest(ours), _lowest(base)),
-                    ("zh held-out hard-negative retention", f"{ours.retention():.3f}", f"{base.retention():.3f}")]
 
     if "zh_real" in sets:
         from llmops.ingest.language import language_of

@@ -4,5 +4,5 @@ the cited passages (`verify`), the extractive answer quoted from the best passag
 the documents" decision (`extract`), and the policy that picks the mode an answer is sent in
 (`answer`). Serving and the answer evaluation use the same code, so what is measured is what is sent.
 
-May import: llmops.retrieval
+May import: llmops.retrieval, llmops.ingest.language
 """

@@ -9,7 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from llmops.ingest.language import HAN_RANGES
+
 # A sentence ends at . ! ? followed by space, at Chinese 。！？； , after a citation marker ("[2]"), at a
 # blank line, and at a line break before a list item, heading, quote or table row. Other line breaks
 # are soft wraps inside a sentence (manuals converted from HTML or PDF are full of them).
@@ -25,7 +26,7 @@ _NUMBER_WORDS = {w: str(n) for n, w in enumerate(
     "seventeen eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60",
                                                       "ninety": "90", "hundred": "100", "half": "0.5"}
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
-_WORD = re.compile(rf"[^\W\d_{_CJK}][\w'’\-]*|\d[\w\-]*|[{_CJK}]+")
+_WORD = re.compile(rf"[^\W\d_{HAN_RANGES}][\w'’\-]*|\d[\w\-]*|[{HAN_RANGES}]+")
 _NEGATIONS = frozenset(
     "not no never cannot can't cant don't dont doesn't doesnt didn't isn't aren't wasn't weren't won't wouldn't "
     "shouldn't mustn't couldn't hasn't haven't hadn't nor neither none nothing nobody without".split())
@@ -154,4 +155,4 @@ def _stem(word: str) -> str:
 
 
 def _is_cjk(word: str) -> bool:
-    return bool(word) and "\u3400" <= word[0] <= "\ufaff" and bool(re.match(f"[{_CJK}]", word[0]))
+    return bool(word) and "\u3400" <= word[0] <= "\ufaff" and bool(re.match(f"[{HAN_RANGES}]", word[0]))

@@ -23,7 +23,7 @@ from llmops.retrieval.filters import Filter, scoped
 from llmops.serving.answerer import ScrubbedStream
 from llmops.serving.auth import authorize, scope_of
 from llmops.serving.metrics import prompt_digest
-from llmops.serving.quotas import ClientGone, Slot
+from llmops.serving.quotas import LIMIT_LABELS, ClientGone, Slot
 from llmops.serving.schemas import ApiError, ChatCompletionRequest, CitedSource
 from llmops.serving.state import ServerState
 
@@ -58,7 +58,7 @@ def build_chat_router(server: ServerState) -> APIRouter:
                 server.limiter.check_tokens(key)
             slot = await server.gate.acquire(key_id, request.is_disconnected)
         except ApiError as refused:
-            metrics.limited.labels(key_id or "none", _LIMIT_CODES.get(refused.code or "", "tpm")).inc()
+            metrics.limited.labels(key_id or "none", LIMIT_LABELS.get(refused.code or "", "tpm")).inc()
             raise
         except ClientGone:
             return Response(status_code=499)  # nobody is listening; the audit still records it
@@ -159,9 +159,6 @@ def build_chat_router(server: ServerState) -> APIRouter:
 
     return router
 
-
-# ApiError codes of the queue, as the ``limit`` label of llmops_limited (a refusal without one is the token limit)
-_LIMIT_CODES = {"queue_full_for_key": "key_queue", "server_busy": "busy", "queue_timeout": "timeout"}
 
 
 def _sse(payload: dict | str) -> str:

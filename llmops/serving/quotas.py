@@ -34,6 +34,9 @@ from dataclasses import dataclass
 from llmops.ops.api_keys import ApiKey, RateLimits
 from llmops.serving.schemas import ApiError
 
+# The queue's refusal codes as the ``limit`` label of llmops_limited (a refusal without one is the token limit).
+LIMIT_LABELS = {"queue_full_for_key": "key_queue", "server_busy": "busy", "queue_timeout": "timeout"}
+
 
 class _Bucket:
     """Up to ``capacity`` units, refilled at ``per_minute``; may go negative when debited after use."""
