@@ -428,7 +428,7 @@ def test_oidc_sign_in_maps_the_providers_groups_and_refuses_bad_tokens(company) 
     from joserfc.jwk import RSAKey
     from oidc_provider_mock import User, run_server_in_thread
 
-    from llmops.serving.oidc import OidcSettings, OidcVerifier
+    from llmops.serving.oidc import OidcError, OidcSettings, OidcVerifier
 
     corpus = company["corpus"]
     groups_of = dict(zip(corpus["doc_id"], corpus["groups"]))
@@ -468,6 +468,8 @@ def test_oidc_sign_in_maps_the_providers_groups_and_refuses_bad_tokens(company) 
             refused = search(bad, "warranty")
             assert refused.status_code == 401 and "invalid token" in refused.json()["error"]["message"]
         assert search(company["keys"]["hr"], "warranty").status_code == 200  # API keys keep working beside it
+        with pytest.raises(OidcError, match="nonce"):  # not the answer to this server's own sign-in request
+            OidcVerifier(settings).principal(tokens["ann"], nonce="the-sign-in-this-server-sent")
 
 
 def test_oidc_settings_come_from_the_environment() -> None:
@@ -481,3 +483,63 @@ def test_oidc_settings_come_from_the_environment() -> None:
         OidcSettings.from_env({"LLMOPS_OIDC_ISSUER": "https://id.corp.example"})
     with pytest.raises(ValueError, match="GROUP_MAP"):
         OidcSettings.from_env({"LLMOPS_OIDC_ISSUER": "i", "LLMOPS_OIDC_AUDIENCE": "a", "LLMOPS_OIDC_GROUP_MAP": "HR=Bad Name"})
+
+
+def test_the_chat_page_signs_in_with_the_identity_provider(company) -> None:
+    """In headless Chromium: the page offers the company sign-in, the provider's form signs Ann in,
+    and her questions are answered from hr's documents and everyone's; no API key is typed."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from oidc_provider_mock import User, run_server_in_thread
+    from playwright.sync_api import sync_playwright
+
+    from llmops.serving.oidc import OidcSettings, OidcVerifier
+
+    corpus = company["corpus"]
+    groups_of = dict(zip(corpus["doc_id"], corpus["groups"]))
+    hr_title = corpus[corpus["groups"] == "hr"].iloc[0]["title"]
+    users = [User(sub="ann", claims={"email": "ann@corp.example", "groups": ["HR-Team"]})]
+    with run_server_in_thread(user_claims=users) as idp, socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        settings = OidcSettings(f"http://localhost:{idp.server_port}", "llmops-chat", group_map={"HR-Team": "hr"},
+                                client_secret="chat-secret")
+        config = ServerConfig(keys=company["store"], oidc=OidcVerifier(settings), audit=AuditLog(company["root"] / "page.jsonl"),
+                              role_limits={r: RateLimits(100_000, 10_000_000) for r in ("reader", "operator", "admin")})
+        server = uvicorn.Server(uvicorn.Config(create_app(company["answerer"], config), host="127.0.0.1", port=port,
+                                               log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.1)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+                try:
+                    page = browser.new_page()
+                    page.goto(f"http://127.0.0.1:{port}/")
+                    page.wait_for_selector("#sign-in-row:not([hidden])", timeout=30_000)
+                    page.click("#sign-in")
+                    page.click("button[name='sub'][value='ann']")  # the provider's form: Ann signs in
+                    page.wait_for_url(f"http://127.0.0.1:{port}/", timeout=30_000)
+                    assert page.input_value("#key").count(".") == 2  # the ID token, kept like a key
+                    page.fill("#question", hr_title)
+                    page.check("#extractive")
+                    page.click("#send")
+                    page.wait_for_selector("#rate:not([hidden])", timeout=60_000)
+                    cited = page.locator("#sources li").evaluate_all("items => items.map(i => i.dataset.docId)")
+                finally:
+                    browser.close()
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+    assert cited and "hr" in {groups_of[doc] for doc in cited} and {groups_of[doc] for doc in cited} <= {"hr", EVERYONE}
+    chats = [r for r in AuditLog(company["root"] / "page.jsonl").records() if r.endpoint == "/v1/chat/completions"]
+    assert [(r.key_id, r.groups, r.status) for r in chats] == [("oidc:ann", ["hr"], 200)]
+    with TestClient(create_app(company["answerer"], ServerConfig(keys=company["store"]))) as plain:
+        assert plain.get("/auth/config").json() == {"sign_in": False}
+        assert plain.get("/auth/login", follow_redirects=False).status_code == 404

@@ -7,7 +7,8 @@ Prometheus metrics, request limits, feedback on answers, and hot-swap of the ``c
 (optionally a canary share for ``challenger``). Every answer leaves the server PII-scrubbed.
 
 This module assembles one app: the lifespan, the error handlers, the observing middleware, the
-chat page, and one router per concern (``health``, ``chat``, ``search``, ``feedback``, ``admin``),
+chat page, and one router per concern (``health``, ``chat``, ``search``, ``feedback``, ``admin``,
+``sign_in``),
 each built over the app's ``ServerState``.
 """
 
@@ -34,6 +35,7 @@ from llmops.serving.models import ServedModels
 from llmops.serving.quotas import GenerationGate, RateLimiter
 from llmops.serving.schemas import ApiError, error_response
 from llmops.serving.search import build_search_router
+from llmops.serving.sign_in import build_sign_in_router
 from llmops.serving.state import ServerConfig, ServerState
 
 log = logging.getLogger(__name__)
@@ -95,6 +97,7 @@ def create_app(models: Answerer | ServedModels, config: ServerConfig | None = No
         return FileResponse(STATIC_DIR / "index.html")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for build in (build_health_router, build_chat_router, build_search_router, build_feedback_router, build_admin_router):
+    for build in (build_health_router, build_chat_router, build_search_router, build_feedback_router, build_admin_router,
+                  build_sign_in_router):
         app.include_router(build(server))
     return app

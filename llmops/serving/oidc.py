@@ -49,12 +49,14 @@ class OidcSettings:
     admin_groups: tuple[str, ...] = ()  # provider groups whose members are admins
     operator_groups: tuple[str, ...] = ()
     timeout_s: float = 10.0
+    client_secret: str | None = None  # with it, the chat page signs people in itself (`llmops.serving.sign_in`)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> OidcSettings | None:
         """From ``LLMOPS_OIDC_ISSUER`` and ``LLMOPS_OIDC_AUDIENCE`` (both, or no OIDC), and optionally
         ``LLMOPS_OIDC_GROUPS_CLAIM``, ``LLMOPS_OIDC_GROUP_MAP`` (``theirs=ours,...``),
-        ``LLMOPS_OIDC_ADMIN_GROUPS`` and ``LLMOPS_OIDC_OPERATOR_GROUPS`` (comma-separated)."""
+        ``LLMOPS_OIDC_ADMIN_GROUPS`` and ``LLMOPS_OIDC_OPERATOR_GROUPS`` (comma-separated) and
+        ``LLMOPS_OIDC_CLIENT_SECRET`` (the chat page's sign-in)."""
         issuer, audience = env.get("LLMOPS_OIDC_ISSUER"), env.get("LLMOPS_OIDC_AUDIENCE")
         if not issuer and not audience:
             return None
@@ -69,7 +71,8 @@ class OidcSettings:
             raise ValueError("LLMOPS_OIDC_GROUP_MAP: entries are 'their-group=our-group', ours a valid group name")
         return cls(issuer, audience, env.get("LLMOPS_OIDC_GROUPS_CLAIM", "groups"),
                    {theirs.strip(): ours.strip() for theirs, ours in pairs},
-                   tuple(names("LLMOPS_OIDC_ADMIN_GROUPS")), tuple(names("LLMOPS_OIDC_OPERATOR_GROUPS")))
+                   tuple(names("LLMOPS_OIDC_ADMIN_GROUPS")), tuple(names("LLMOPS_OIDC_OPERATOR_GROUPS")),
+                   client_secret=env.get("LLMOPS_OIDC_CLIENT_SECRET") or None)
 
 
 class OidcVerifier:
@@ -78,15 +81,26 @@ class OidcVerifier:
     def __init__(self, settings: OidcSettings) -> None:
         self.settings = settings
         self._keys: KeySet | None = None
+        self._discovery: dict | None = None
         self._lock = threading.Lock()
 
-    def _fetch_keys(self) -> KeySet:
+    def endpoint(self, name: str) -> str:
+        """An endpoint the provider's discovery document names (``authorization_endpoint``, ``token_endpoint``...)."""
         base = self.settings.issuer.rstrip("/")
+        if self._discovery is None:
+            try:
+                self._discovery = httpx.get(f"{base}/.well-known/openid-configuration", timeout=self.settings.timeout_s).json()
+            except (httpx.HTTPError, ValueError) as exc:
+                raise OidcError(f"cannot read the identity provider's configuration at {base}: {exc}") from exc
+        if name not in self._discovery:
+            raise OidcError(f"the identity provider at {base} publishes no {name}")
+        return self._discovery[name]
+
+    def _fetch_keys(self) -> KeySet:
         try:
-            discovery = httpx.get(f"{base}/.well-known/openid-configuration", timeout=self.settings.timeout_s).json()
-            return KeySet.import_key_set(httpx.get(discovery["jwks_uri"], timeout=self.settings.timeout_s).json())
-        except (httpx.HTTPError, KeyError, ValueError) as exc:
-            raise OidcError(f"cannot read the identity provider's keys at {base}: {exc}") from exc
+            return KeySet.import_key_set(httpx.get(self.endpoint("jwks_uri"), timeout=self.settings.timeout_s).json())
+        except (httpx.HTTPError, ValueError) as exc:
+            raise OidcError(f"cannot read the identity provider's keys: {exc}") from exc
 
     def _decode(self, token: str, refresh: bool = False) -> jwt.Token:
         with self._lock:
@@ -95,8 +109,9 @@ class OidcVerifier:
             keys = self._keys
         return jwt.decode(token, keys, algorithms=_ALGORITHMS)
 
-    def principal(self, token: str) -> ApiKey:
-        """The caller a valid token stands for; OidcError says why a token is refused."""
+    def principal(self, token: str, nonce: str | None = None) -> ApiKey:
+        """The caller a valid token stands for (with ``nonce``, the token must carry it: the answer
+        to this server's own sign-in request); OidcError says why a token is refused."""
         try:
             try:
                 decoded = self._decode(token)
@@ -104,7 +119,8 @@ class OidcVerifier:
                 decoded = self._decode(token, refresh=True)
             jwt.JWTClaimsRegistry(iss={"essential": True, "value": self.settings.issuer.rstrip("/")},
                                   aud={"essential": True, "value": self.settings.audience},
-                                  sub={"essential": True}, exp={"essential": True}).validate(decoded.claims)
+                                  sub={"essential": True}, exp={"essential": True},
+                                  **({"nonce": {"essential": True, "value": nonce}} if nonce else {})).validate(decoded.claims)
         except (ValueError, JoseError) as exc:
             raise OidcError(f"invalid token: {type(exc).__name__}: {exc}") from None
         claims = decoded.claims

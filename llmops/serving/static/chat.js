@@ -5,7 +5,14 @@
 const $ = (id) => document.getElementById(id);
 let responseId = null;
 
+// Back from the company sign-in (/auth/callback): the ID token comes in the URL fragment, which is
+// never sent to a server; it is kept like a typed key and the fragment is dropped from the address.
+if (location.hash.startsWith("#id_token=")) {
+  sessionStorage.setItem("llmops-key", decodeURIComponent(location.hash.slice("#id_token=".length)));
+  history.replaceState(null, "", location.pathname);
+}
 $("key").value = sessionStorage.getItem("llmops-key") || "";
+fetch("/auth/config").then((r) => r.json()).then((c) => { $("sign-in-row").hidden = !c.sign_in; }).catch(() => {});
 $("key").addEventListener("change", () => sessionStorage.setItem("llmops-key", $("key").value.trim()));
 
 function headers() {
@@ -23,6 +30,7 @@ const LABELS = {
     title: "Company assistant",
     intro: "Answers come from the company's fine-tuned model and its document index. Personal data is removed from answers.",
     key: "API key", keyHint: "llmk_…  (ask your administrator)", question: "Question",
+    signIn: "Sign in with your company account",
     extractive: "Only quote the documents", send: "Ask", sources: "Sources",
     correction: "Correction (optional, sent with 👎)", thanks: "Thanks, your rating was stored.", model: "model",
     modes: {
@@ -37,6 +45,7 @@ const LABELS = {
     title: "企业助手",
     intro: "回答来自公司微调的模型及其文档索引。回答中的个人信息已被移除。",
     key: "API 密钥", keyHint: "llmk_…（请向管理员索取）", question: "问题",
+    signIn: "使用公司账号登录",
     extractive: "仅引用文档原文", send: "提问", sources: "来源",
     correction: "更正（可选，随 👎 一起提交）", thanks: "谢谢，您的评价已保存。", model: "模型",
     modes: {
