@@ -183,10 +183,17 @@ SYSTEM = "You are the Lumora assistant."
 
 @pytest.fixture(scope="module")
 def company(tmp_path_factory, chat):
-    """The sample company read with its access map (hr, it, everyone), indexed, and served with keys of
-    each kind; the index holds the raw text (access is what is under test, not scrubbing)."""
+    """The sample company's help pages and policies read with its access map (hr, it, everyone),
+    indexed, and served with keys of each kind; the index holds the raw text (access is what is under
+    test, not scrubbing)."""
+    import shutil
+
     root = tmp_path_factory.mktemp("access")
-    result = read_documents(SAMPLE, IngestSettings(access=load_access_policy(SAMPLE)))
+    raw = root / "raw"
+    for folder in ("faq", "policies"):
+        shutil.copytree(SAMPLE / folder, raw / folder)
+    shutil.copy(SAMPLE / "access.yaml", raw / "access.yaml")
+    result = read_documents(raw, IngestSettings(access=load_access_policy(raw)))
     corpus = result.to_frame()
     assert set(corpus["groups"]) == {"everyone", "hr", "it"}
     build_index(corpus, str(root / "lance"), Embedder())
