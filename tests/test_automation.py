@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
-from dagster import RunRequest, SensorResult, SkipReason, build_schedule_context, build_sensor_context
+from dagster import build_schedule_context, build_sensor_context
 
 from llmops.monitor.automation import (NO_FEEDBACK, REASON_TAG, TRIGGER_TAG, AutomationSettings, FailureRecord, FeedbackRates,
                                RegressionPolicy, assess_regression, detect_new_files, feedback_rates,

@@ -238,7 +238,7 @@ def test_champion_evaluation_drives_the_regression_sensor(champion_world: dict) 
 
 def test_drift_sensor_skips_a_clean_batch_and_retrains_on_a_drifted_one(champion_world: dict, tmp_path: Path) -> None:
     world = champion_world
-    definitions, instance, resources, raw = world["definitions"], world["instance"], world["resources"], world["raw"]
+    definitions, instance, raw = world["definitions"], world["instance"], world["raw"]
     ingest = definitions.resolve_job_def("ingest_new_data")
     drift_sensor = _sensor(definitions, "drift_sensor")
     # drift only needs the corpus; the retrieval index step of this job is covered by the test above

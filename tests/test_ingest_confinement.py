@@ -1,7 +1,6 @@
 """Ingestion reads regular files under the raw folder only, with real links, FIFOs and sockets: nothing
 from outside the root reaches a document or the quarantine folder, and nothing blocks."""
 
-import json
 import os
 import signal
 import socket

@@ -7,7 +7,6 @@ import math
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import mlflow
 import pandas as pd

@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
-import mlflow
 import pandas as pd
 import pytest
 import uvicorn
