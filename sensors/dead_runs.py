@@ -4,11 +4,12 @@ sensor reports it.
 
 Dagster's run monitoring asks the run launcher whether a worker is alive, and the default launcher
 (one process per run on this machine) cannot answer. Its workers record their process id in the
-run's event log when they start; this sensor checks those processes on the machine the sensor runs
-on, which under the default launcher is where the workers run (the code location's server starts
-them). Other launchers (Kubernetes, Celery) check their own workers, so the sensor leaves them
-alone; runs without a recorded worker (``dagster job execute`` in a terminal) are bounded by the
-run-monitoring ``max_runtime_seconds`` in ``dagster.yaml`` instead.
+run's event log when they start, and a run executed in a terminal (``dagster job execute``, as
+``make run`` does) records it with its start event; this sensor checks those processes on the
+machine the sensor runs on, which under the default launcher is where the workers run (the code
+location's server starts them). Other launchers (Kubernetes, Celery) check their own workers, so
+the sensor leaves them alone; the run-monitoring ``max_runtime_seconds`` in ``dagster.yaml`` bounds
+every run besides.
 """
 
 import time
@@ -23,13 +24,15 @@ GRACE_S = 30.0
 
 
 def worker_pid(instance: DagsterInstance, run_id: str) -> int | None:
-    """The process id the run's worker recorded when it started, if it did."""
+    """The process id the run's worker recorded when it started, else the process that wrote the
+    run's start event (a run executed in a terminal); None when neither is there."""
     for record in instance.all_logs(run_id, of_type=DagsterEventType.ENGINE_EVENT):
         data = record.dagster_event.engine_event_data if record.dagster_event else None
         pid = data.metadata.get("pid") if data and data.metadata else None
         if pid is not None:
             return int(pid.value)
-    return None
+    started = instance.all_logs(run_id, of_type=DagsterEventType.RUN_START)
+    return started[0].dagster_event.pid if started and started[0].dagster_event else None
 
 
 def mark_dead_runs(instance: DagsterInstance, now: float | None = None) -> list[str]:

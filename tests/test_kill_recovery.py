@@ -18,13 +18,14 @@ import lancedb
 import pytest
 from mlflow import MlflowClient
 
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from llmops.ingest.access import load_access_policy
 from llmops.ingest.raw_documents import IngestSettings, read_documents
 from llmops.retrieval.index import IndexSettings, build_chunks
 from llmops.settings import Settings
 from orchestration.definitions import build_definitions, build_resources
+from sensors.dead_runs import GRACE_S, mark_dead_runs, worker_pid
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -77,7 +78,12 @@ def test_a_run_killed_in_training_and_in_indexing_completes_on_the_next_run(tmp_
     client = MlflowClient(env["MLFLOW_TRACKING_URI"])
     experiment = client.get_experiment_by_name("llmops").experiment_id
     [killed_run] = client.search_runs([experiment], "tags.stage = 'lora_adapter'")
-    assert killed_run.info.status == "RUNNING"  # what the kill leaves behind
+    assert killed_run.info.status == "RUNNING"  # what the kill leaves behind, in MLflow and in Dagster
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    with DagsterInstance.get() as instance:
+        [stuck] = instance.get_run_records(RunsFilter(statuses=[DagsterRunStatus.STARTED]))
+        assert worker_pid(instance, stuck.dagster_run.run_id) == first.pid  # the terminal's run, by its start event
+        assert mark_dead_runs(instance, now=time.time() + GRACE_S + 1) == [stuck.dagster_run.run_id]
 
     # 2. training again (it resumes), then killed as indexing from scratch starts
     before = log.read_text().count('Started execution of step "vector_index"')
@@ -93,7 +99,6 @@ def test_a_run_killed_in_training_and_in_indexing_completes_on_the_next_run(tmp_
     _completes(env, "vector_index", log)
 
     # the corpus and the index hold what a run nobody killed gives
-    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     monkeypatch.setenv("LLMOPS_HOME", str(home))
     with DagsterInstance.get() as instance:
         corpus = build_definitions(build_resources(Settings.from_env())).load_asset_value("scrubbed_corpus", instance=instance)
