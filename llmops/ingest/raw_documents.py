@@ -423,13 +423,13 @@ def _labelled(items: list[Document | Quarantined], policy: AccessPolicy) -> Iter
     """The file's items with each document's access groups set; a document whose own metadata names
     an invalid group is quarantined. A message is labelled by its own recipients, an attachment by
     those of the file's messages."""
-    messages = [item for item in items if isinstance(item, Document) and item.format in ("eml", "mbox")
-                and ("to" in item.metadata or "cc" in item.metadata)]
-    in_file = tuple(sorted({group for item in messages for group in policy.recipient_groups(item.metadata)}))
-    message_ids = {id(item) for item in messages}
+    recipients = {id(item): policy.recipient_groups(item.metadata) for item in items
+                  if isinstance(item, Document) and item.format in ("eml", "mbox")
+                  and ("to" in item.metadata or "cc" in item.metadata)}
+    in_file = tuple(sorted({group for groups in recipients.values() for group in groups}))
     for item in items:
         if isinstance(item, Document):
-            mail = policy.recipient_groups(item.metadata) if id(item) in message_ids else in_file
+            mail = recipients.get(id(item), in_file)
             try:
                 item = replace(item, groups=policy.groups_for(item.source, item.metadata, mail))
             except IngestError as exc:
