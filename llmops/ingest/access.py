@@ -71,7 +71,7 @@ class AccessPolicy:
 
     default: tuple[str, ...] = (EVERYONE,)
     trainable: tuple[str, ...] = ()  # groups, besides everyone, whose documents may train the shared model
-    fields: tuple[str, ...] = ("access", "access_groups", "groups")
+    fields: tuple[str, ...] = ("access", "access_groups")  # not "groups": too often a column of other meaning
     rules: tuple[AccessRule, ...] = ()
     recipients: tuple[tuple[str, tuple[str, ...]], ...] = ()  # address or "@domain" -> groups
     removed: tuple[str, ...] = ()  # groups whose documents were removed on request (`removed_groups`)
