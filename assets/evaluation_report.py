@@ -62,12 +62,13 @@ def evaluation_report(
     champion = registry.champion()
     if champion is not None:
         systems["champion"] = lambda: registry.load(champion.version).unwrap_python_model().chat
+    scrub = scrubber.scrubber()  # loads spaCy: once for both probes
     probe = build_leak_probe(list(zip(raw_documents["title"], raw_documents["text"])),
-                             scrubber.scrubber(), settings.probe_questions, settings.seed)
+                             scrub, settings.probe_questions, settings.seed)
     allowed = trainable_rows(raw_documents, paths.access_policy())
     if not allowed.all() and settings.restricted_probe_questions:  # restricted documents must not come out of the model
         restricted = raw_documents[~allowed]
-        titles = [result.text for result in scrubber.scrubber().scrub_many(list(restricted["title"]))]
+        titles = [result.text for result in scrub.scrub_many(list(restricted["title"]))]
         probe = probe.plus(restricted_text_probe(list(zip(titles, restricted["text"])), list(raw_documents["text"][allowed]),
                                                  settings.restricted_probe_questions, settings.seed))
     questions = Path(config.questions_file) if config.questions_file else Path(paths.raw_dir) / QUESTIONS_FILE

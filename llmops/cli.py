@@ -225,8 +225,9 @@ def _access_who(args: argparse.Namespace) -> int:
     if not found:
         print(f"no document {args.document!r} (a doc_id or source) in the index", file=sys.stderr)
         return 1
+    active = [key for key in _key_store(args).keys() if key.active]
     for row in found:
-        keys = [k.id for k in _key_store(args).keys() if k.active and (k.role == "admin" or readable(row["groups"], k.groups))]
+        keys = [k.id for k in active if k.role == "admin" or readable(row["groups"], k.groups)]
         print(f"{row['source']} ({row['doc_id']}): groups {', '.join(row['groups'])}; keys {', '.join(keys) or 'none'}")
     return 0
 

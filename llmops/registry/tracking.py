@@ -9,13 +9,13 @@ and closed as KILLED the next time a stage configures MLflow (`close_dead_runs`)
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
 from pathlib import Path
 
 import mlflow
 from mlflow.tracking import MlflowClient
 
+from llmops.registry.run_context import process_tags
 from llmops.settings import Settings
 
 
@@ -59,7 +59,7 @@ def process_alive(pid: int) -> bool:
 def close_dead_runs(client: MlflowClient, experiment_id: str) -> list[str]:
     """Mark KILLED the experiment's runs left RUNNING by a process of this machine that is gone (a
     run of another machine, or one without the tags, is left alone); returns their ids."""
-    host = socket.gethostname()
+    host = process_tags()["llmops.host"]
     closed = []
     for run in client.search_runs([experiment_id], filter_string="attributes.status = 'RUNNING'"):
         tags = run.data.tags
