@@ -3,6 +3,7 @@ champion's version; the `regression_sensor` retrains when either has worsened.""
 
 import time
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MetadataValue, Output, asset
@@ -30,7 +31,7 @@ def champion_evaluation(
         return Output({"evaluated": False, "regressed": False, "reason": reason},
                       metadata={"regressed": False, "reason": reason})
     policy = to_settings(config, RegressionPolicy)
-    report = evaluate_systems({"champion": lambda: registry.load(champion.version).unwrap_python_model().chat},
+    report = evaluate_systems({"champion": partial(registry.chat, champion.version)},
                               list(load_split(Path(sft_dataset["path"]), "test")), to_settings(config, EvalSettings))
     promoted = registry.client.get_run(champion.run_id).data.metrics.get(f"eval_candidate_{policy.primary_metric}") \
         if champion.run_id else None

@@ -1,6 +1,7 @@
 """Asset: candidate vs base vs current champion on the frozen test split, and on the question set's
 answers over the live index."""
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -8,14 +9,13 @@ from dagster import AssetExecutionContext, MetadataValue, Output, TableColumn, T
 
 from llmops.evaluation.answers import AnswerSuite, load_items, select_items
 from llmops.evaluation.metrics import METRIC_DIRECTIONS
-from llmops.evaluation.report import EvalSettings, evaluate_systems, log_evaluation
+from llmops.evaluation.report import EvalSettings, candidate_systems, evaluate_systems, log_evaluation
 from llmops.grounding.answer import Grounder
 from llmops.ingest.files import QUESTIONS_FILE
 from llmops.ingest.access import trainable_rows
-from llmops.pii.probe import build_leak_probe, restricted_text_probe
+from llmops.pii.probe import access_leak_probe
 from llmops.retrieval.embedder import Embedder
 from llmops.retrieval.search import Retriever
-from llmops.train.chat_model import GenerationSettings, load_chat_model
 from llmops.train.sft_dataset import load_split
 from orchestration.config import EvalConfig, to_settings
 from orchestration.k8s import k8s_op_tags
@@ -52,25 +52,13 @@ def evaluation_report(
     faithfulness, contradictions and refusal of the model's own text (``generated_*``) and of what
     serving sends (``answer_*``); system ``extractive`` is quoting alone."""
     registry = mlflow_tracking.registry()
-    spec, cache = model_store.spec(), model_store.cache
     settings = to_settings(config, EvalSettings)
-    generation = GenerationSettings(max_new_tokens=settings.max_new_tokens)
-    systems = {
-        "base": lambda: load_chat_model(spec, cache, generation=generation),
-        "candidate": lambda: load_chat_model(spec, cache, Path(lora_adapter["adapter_dir"]), generation),
-    }
     champion = registry.champion()
-    if champion is not None:
-        systems["champion"] = lambda: registry.load(champion.version).unwrap_python_model().chat
-    scrub = scrubber.scrubber()  # loads spaCy: once for both probes
-    probe = build_leak_probe(list(zip(raw_documents["title"], raw_documents["text"])),
-                             scrub, settings.probe_questions, settings.seed)
-    allowed = trainable_rows(raw_documents, paths.access_policy())
-    if not allowed.all() and settings.restricted_probe_questions:  # restricted documents must not come out of the model
-        restricted = raw_documents[~allowed]
-        titles = [result.text for result in scrub.scrub_many(list(restricted["title"]))]
-        probe = probe.plus(restricted_text_probe(list(zip(titles, restricted["text"])), list(raw_documents["text"][allowed]),
-                                                 settings.restricted_probe_questions, settings.seed))
+    systems = candidate_systems(model_store.spec(), model_store.cache, Path(lora_adapter["adapter_dir"]), settings,
+                                partial(registry.chat, champion.version) if champion else None)
+    probe = access_leak_probe(list(zip(raw_documents["title"], raw_documents["text"])),
+                              list(trainable_rows(raw_documents, paths.access_policy())), scrubber.scrubber(),
+                              settings.probe_questions, settings.restricted_probe_questions, settings.seed)
     questions = Path(config.questions_file) if config.questions_file else Path(paths.raw_dir) / QUESTIONS_FILE
     answers = _answer_suite(questions, settings, lancedb.uri, live_index) if settings.answer_questions else None
     report = evaluate_systems(systems, list(load_split(Path(lora_adapter["dataset_path"]), "test")), settings, probe,

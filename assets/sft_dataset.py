@@ -6,9 +6,9 @@ import pandas as pd
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetIn, DataVersion, MetadataValue,
                      Output, asset, asset_check)
 
-from llmops.ingest.access import restricted_sources, trainable_rows
+from llmops.ingest.access import outside, trainable_rows
 from llmops.monitor.drift import save_reference_corpus
-from llmops.train.sft_dataset import SPLITS, Pair, SFTSettings, build_examples, load_split, save_dataset
+from llmops.train.sft_dataset import Pair, SFTSettings, build_examples, save_dataset, source_documents
 from orchestration.config import SFTDatasetConfig, to_settings
 from orchestration.resources import PathsResource
 from orchestration.k8s import k8s_op_tags
@@ -55,9 +55,8 @@ def sft_dataset(
     "No example comes from a document the access map keeps out of training (a group not marked "
     "trainable). Blocks training on failure."))
 def sft_dataset_access(paths: PathsResource, sft_dataset: dict, scrubbed_corpus: pd.DataFrame) -> AssetCheckResult:
-    used = {doc for split in SPLITS if sft_dataset["counts"].get(split)
-            for doc in load_split(Path(sft_dataset["path"]), split)["doc_id"]}
-    found = restricted_sources(used, scrubbed_corpus, paths.access_policy())
+    used = source_documents(Path(sft_dataset["path"]), sft_dataset["counts"])
+    found = outside(used, scrubbed_corpus, trainable_rows(scrubbed_corpus, paths.access_policy()))
     return AssetCheckResult(passed=not found, severity=AssetCheckSeverity.ERROR,
                             metadata={"documents_in_dataset": len(used), "restricted_in_dataset": len(found),
                                       "restricted_doc_ids": MetadataValue.json(found[:20])})

@@ -186,11 +186,14 @@ def _access_remove(args: argparse.Namespace) -> int:
     group = parse_groups([args.group])[0]
     removed = remove_groups(settings.lancedb_uri, [group])
     register = removals_register(settings.home)
-    record_removal(register, group, args.reason, removed["documents"], removed["chunks"])
+    own = _registry()[1].group_models().get(group)
+    versions = own.delete() if own else 0  # the group's own model learnt its documents
+    record_removal(register, group, args.reason, removed["documents"], removed["chunks"], versions)
     _audited(args, [group])
     print(f"removed {removed['documents']} documents ({removed['chunks']} chunks) of group {group} from the index "
-          f"(live version {removed['version']}, older versions dropped); recorded in {register}. Ingestion now "
-          "quarantines them: the next raw_documents run (ingest_new_data) rewrites the corpus without them.")
+          f"(live version {removed['version']}, older versions dropped) and {versions} versions of its own model; "
+          f"recorded in {register}. Ingestion now quarantines them: the next raw_documents run (ingest_new_data) "
+          "rewrites the corpus without them.")
     return 0
 
 

@@ -142,6 +142,13 @@ class PromotionConfig(Config):
     max_pii_leaks: int = Field(_PROMO.max_pii_leaks, description="personal values the candidate may reveal")
 
 
+class GroupModelsConfig(Config):
+    """How each access group's own adapter is judged: on its group's test split, by the same gate."""
+
+    evaluation: TestSplitConfig = Field(default_factory=TestSplitConfig)
+    promotion: PromotionConfig = Field(default_factory=PromotionConfig)
+
+
 _DRIFT, _REGRESSION = DriftSettings(), RegressionPolicy()
 
 

@@ -10,6 +10,7 @@ from assets.champion_evaluation import champion_evaluation
 from assets.drift_report import drift_report
 from assets.evaluation_report import evaluation_report
 from assets.feedback import feedback
+from assets.group_models import group_adapters, group_models, group_sft_datasets, group_sft_datasets_access
 from assets.lora_adapter import lora_adapter
 from assets.model_export import model_export
 from assets.promoted_model import promoted_model
@@ -47,8 +48,9 @@ def build_definitions(resources: dict, automation: AutomationSettings | None = N
     schedules, sensors = build_automation(automation or AutomationSettings.from_env())
     return Definitions(
         assets=[raw_documents, scrubbed_corpus, feedback, sft_dataset, lora_adapter, evaluation_report, vector_index,
-                retrieval_evaluation, live_index, promoted_model, drift_report, champion_evaluation, model_export],
-        asset_checks=[scrubbed_corpus_quality, sft_dataset_access],
+                retrieval_evaluation, live_index, promoted_model, group_sft_datasets, group_adapters, group_models, drift_report,
+                champion_evaluation, model_export],
+        asset_checks=[scrubbed_corpus_quality, sft_dataset_access, group_sft_datasets_access],
         jobs=[full_pipeline, ingest_new_data, evaluate_champion, promote_model_version, rollback_champion, export_model],
         schedules=schedules,
         sensors=sensors,

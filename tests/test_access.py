@@ -16,9 +16,11 @@ from docx import Document as WordDocument
 from fastapi.testclient import TestClient
 
 from llmops import cli
-from llmops.ingest.access import EVERYONE, AccessPolicy, AccessRule, load_access_policy, readable, trainable_rows
+from llmops.ingest.access import (EVERYONE, AccessPolicy, AccessRule, load_access_policy, readable, readable_rows,
+                                  trainable_rows)
 from llmops.ingest.raw_documents import IngestSettings, read_documents
 from llmops.ops.api_keys import KeyStore, RateLimits, hash_key, parse_env_keys
+from llmops.registry.models import ModelRegistry
 from llmops.ops.audit_log import AuditLog
 from llmops.retrieval.embedder import Embedder
 from llmops.retrieval.filters import access_scope, parse_filter, scoped
@@ -116,6 +118,7 @@ def test_a_bad_label_quarantines_its_document_only_and_copies_merge_their_groups
     ("default: []", "at least one group"),
     ("rules: [{path: 'a/*', groups: ['Bad Name!']}]", "not a group name"),
     (": : :", "not valid YAML"),
+    ("adapters: [everyone]", "served by the shared model"),
 ])
 def test_a_broken_access_map_is_refused_with_the_reason(tmp_path: Path, text: str, message: str) -> None:
     _write(tmp_path / "access.yaml", text)
@@ -143,6 +146,9 @@ def test_only_everyone_and_trainable_groups_reach_the_sft_set() -> None:
     assert list(shared["doc_id"]) == ["pub"]
     with_support = corpus[trainable_rows(corpus, AccessPolicy(trainable=("support",)))]
     assert list(with_support["doc_id"]) == ["pub", "mix"]
+    # a group's own model learns what the group may read
+    assert list(corpus["doc_id"][readable_rows(corpus, "hr")]) == ["pub", "pay", "mix"]
+    assert list(corpus["doc_id"][readable_rows(corpus, "support")]) == ["pub", "mix"]
     used = {row["doc_id"] for rows in build_examples(shared).examples.values() for row in rows}
     assert used == {"pub"}
     assert readable(("hr",), ("hr", "it")) and readable((EVERYONE,), ()) and not readable(("hr",), ("it",))
@@ -323,12 +329,14 @@ def test_the_sft_set_and_corrections_leave_restricted_documents_out(tmp_path: Pa
     from dagster import asset, materialize
 
     from assets.feedback import feedback
+    from assets.group_models import group_sft_datasets, group_sft_datasets_access
     from assets.sft_dataset import sft_dataset, sft_dataset_access
-    from llmops.ingest.access import restricted_sources
+    from llmops.train.sft_dataset import source_documents
+    from llmops.ingest.access import outside
     from llmops.monitor.feedback import FeedbackRecord, FeedbackStore
     from orchestration.resources import PathsResource, ScrubberResource
 
-    raw = _write(tmp_path / "raw" / "access.yaml", "trainable: [support]\n").parent
+    raw = _write(tmp_path / "raw" / "access.yaml", "trainable: [support]\nadapters: [hr]\n").parent
     corpus = pd.DataFrame([
         {"doc_id": f"{group}{i}", "doc_type": "faq", "title": f"FAQ {group} {i}", "source": f"faq/{group}{i}.md",
          "format": "md", "metadata": "{}", "groups": group,
@@ -346,20 +354,41 @@ def test_the_sft_set_and_corrections_leave_restricted_documents_out(tmp_path: Pa
                                     answer="I do not know.", model_version="m:1", created_at=0.0,
                                     correction=correction, source_groups=[group]))
     paths = PathsResource(raw_dir=str(raw), home=str(tmp_path / "home"), feedback_file=str(store.path))
-    result = materialize([corpus_stand_in, feedback, sft_dataset, sft_dataset_access],
-                         resources={"paths": paths, "scrubber": ScrubberResource()},
-                         run_config={"ops": {"sft_dataset": {"config": {"test_fraction": 0.4, "validation_fraction": 0.0}}}})
+    splits = {"config": {"test_fraction": 0.4, "validation_fraction": 0.0}}
+    result = materialize([corpus_stand_in, feedback, sft_dataset, sft_dataset_access, group_sft_datasets,
+                          group_sft_datasets_access], resources={"paths": paths, "scrubber": ScrubberResource()},
+                         run_config={"ops": {"sft_dataset": splits, "group_sft_datasets": splits}})
     assert result.success
     assert result.asset_materializations_for_node("feedback")[0].metadata["corrections_restricted"].value == 1
     sft_meta = result.asset_materializations_for_node("sft_dataset")[0].metadata
     assert sft_meta["documents_restricted"].value == 10 and sft_meta["feedback_pairs"].value == 1
-    [check] = result.get_asset_check_evaluations()
+    check, group_check = sorted(result.get_asset_check_evaluations(), key=lambda c: c.check_name != "sft_dataset_access")
     assert check.passed and check.metadata["restricted_in_dataset"].value == 0
     assert check.metadata["documents_in_dataset"].value > 0
-    assert restricted_sources(["everyone1", "hr2", "support3"], corpus, load_access_policy(raw)) == ["hr2"]
+    # hr's own set: everyone's documents and hr's, not support's (trainable for the shared model, unreadable to hr)
+    hr = result.output_for_node("group_sft_datasets")["hr"]
+    used = source_documents(Path(hr["path"]), hr["counts"])
+    assert {doc.rstrip("0123456789") for doc in used} == {"everyone", "hr", "feedback-r-everyone"}
+    assert group_check.passed and group_check.metadata["unreadable_in_dataset"].value == 0
+    assert outside(["everyone1", "hr2", "support3"], corpus, trainable_rows(corpus, load_access_policy(raw))) == ["hr2"]
 
 
 # --- removal on request -----------------------------------------------------------------------------
+
+def _register_a_model(registry: ModelRegistry) -> str:
+    """A new version of ``registry``'s model (a pyfunc that echoes); returns its MLflow run."""
+    import mlflow
+
+    class Echo(mlflow.pyfunc.PythonModel):
+        def predict(self, context, model_input):
+            return model_input
+
+    mlflow.set_tracking_uri(registry.client.tracking_uri)
+    with mlflow.start_run() as run:
+        uri = mlflow.pyfunc.log_model(name="model", python_model=Echo()).model_uri
+    registry.register(uri)
+    return run.info.run_id
+
 
 def test_removing_a_group_erases_its_chunks_and_keeps_its_documents_out(tmp_path: Path, monkeypatch, capsys) -> None:
     import lancedb
@@ -377,9 +406,18 @@ def test_removing_a_group_erases_its_chunks_and_keeps_its_documents_out(tmp_path
     home = tmp_path / "home"
     monkeypatch.setenv("LANCEDB_URI", lance)
     monkeypatch.setenv("LLMOPS_HOME", str(home))
+    # hr has a model of its own, trained on its documents: it goes too
+    tracking = f"sqlite:///{tmp_path}/mlflow.db"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", tracking)
+    shared = ModelRegistry.at(tracking, "enterprise-assistant")
+    hr_run = _register_a_model(shared.for_group("hr"))
+    _register_a_model(shared.for_group("it"))
     audit = tmp_path / "audit.jsonl"
     assert cli.main(["access", "--audit-log", str(audit), "remove", "hr", "--reason", "department closed"]) == 0
-    assert "removed 6 documents (6 chunks) of group hr" in capsys.readouterr().out
+    assert "removed 6 documents (6 chunks) of group hr from the index (live version" in (said := capsys.readouterr().out)
+    assert "and 1 versions of its own model" in said
+    assert set(shared.group_models()) == {"it"}
+    assert shared.client.get_run(hr_run).info.lifecycle_stage == "deleted"
 
     table = lancedb.connect(lance).open_table("corpus_chunks")
     assert len(table.list_versions()) == 1  # no older version still holds the text

@@ -874,7 +874,7 @@ def test_canary_share_routes_to_challenger(server: Server) -> None:
     server.registry.point(CHALLENGER, challenger.rsplit(":", 1)[1])
     loader = server.served.loader
     canary = ServedModels(server.served.champion, loader, canary_share=1.0)
-    assert canary.refresh() == {"champion": champion, "challenger": challenger}
+    assert canary.refresh() == {"champion": champion, "challenger": challenger, "groups": {}}
     http = TestClient(create_app(canary))
     reply = http.post("/v1/chat/completions", json={"max_tokens": 2, "messages": [{"role": "user", "content": "Hi"}]})
     assert reply.status_code == 200 and reply.json()["model"] == reply.headers["x-model-version"] == challenger

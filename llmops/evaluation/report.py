@@ -10,9 +10,11 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from llmops.evaluation.answers import AnswerSuite
-from llmops.train.chat_model import ChatModel
+from llmops.train.base_model import BaseModelSpec
+from llmops.train.chat_model import ChatModel, GenerationSettings, load_chat_model
 from llmops.evaluation.metrics import LEAK_HITS_ARTIFACT, METRIC_DIRECTIONS, is_short_answer, text_metrics
 from llmops.pii.probe import LeakHit, LeakProbe, compare_leaks, leak_counts
 from llmops.train.sft_dataset import SHORT_ANSWER_WORDS, iter_pairs
@@ -90,6 +92,16 @@ def select_test_items(test_examples: list[dict], settings: EvalSettings) -> list
             if queue and len(items) < settings.max_samples:
                 items.append(queue.pop())
     return items
+
+
+def candidate_systems(spec: BaseModelSpec, cache: Path, adapter_dir: Path, settings: EvalSettings,
+                      champion: Callable[[], ChatModel] | None) -> dict[str, Callable[[], ChatModel]]:
+    """What a candidate adapter is measured against: the base model it was trained from and, once
+    there is one, the champion it would replace; each loaded when its turn comes."""
+    generation = GenerationSettings(max_new_tokens=settings.max_new_tokens)
+    systems = {"base": lambda: load_chat_model(spec, cache, generation=generation),
+               "candidate": lambda: load_chat_model(spec, cache, adapter_dir, generation)}
+    return systems | ({"champion": champion} if champion is not None else {})
 
 
 def evaluate_systems(

@@ -12,7 +12,8 @@ A document's groups come from, most specific first:
 
 The group ``everyone`` is readable by every principal. Training on a document teaches it to a model
 that answers everyone, so only documents of ``everyone`` or of a group marked ``trainable`` enter the
-shared SFT set. The map is a YAML file (``access.yaml`` at the top of the raw folder, unless the
+shared SFT set. A group listed in ``adapters`` gets a fine-tuned model of its own, trained on what the
+group may read, and serving answers its members with it. The map is a YAML file (``access.yaml`` at the top of the raw folder, unless the
 ``access_file`` setting names another; keep it outside a share that untrusted people can write to).
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from fnmatch import fnmatchcase
@@ -37,7 +38,7 @@ _GROUP = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _SEPARATORS = re.compile(r"[,;\s]+")
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _KEYWORD = re.compile(r"\baccess:([^\s,;]+)", re.IGNORECASE)
-_MAP_KEYS = {"default", "trainable", "fields", "rules", "recipients"}
+_MAP_KEYS = {"default", "trainable", "adapters", "fields", "rules", "recipients"}
 
 
 def check_group(name: str, where: str = "group") -> str:
@@ -71,6 +72,7 @@ class AccessPolicy:
 
     default: tuple[str, ...] = (EVERYONE,)
     trainable: tuple[str, ...] = ()  # groups, besides everyone, whose documents may train the shared model
+    adapters: tuple[str, ...] = ()  # groups that get a model of their own, trained on what they may read
     fields: tuple[str, ...] = ("access", "access_groups")  # not "groups": too often a column of other meaning
     rules: tuple[AccessRule, ...] = ()
     recipients: tuple[tuple[str, tuple[str, ...]], ...] = ()  # address or "@domain" -> groups
@@ -117,17 +119,25 @@ class AccessPolicy:
         return bool({EVERYONE, *self.trainable} & set(groups))
 
 
-def trainable_rows(corpus: pd.DataFrame, policy: AccessPolicy) -> pd.Series:
-    """Which rows of a corpus may train the shared model (a corpus without labels: all of them)."""
-    if "groups" not in corpus:
+def _rows(corpus: pd.DataFrame, allowed: Callable[[list[str]], bool]) -> pd.Series:
+    if "groups" not in corpus:  # a corpus without labels: everyone's
         return pd.Series(True, index=corpus.index)
-    return corpus["groups"].fillna("").astype(str).map(lambda label: policy.may_train(label.split(",")))
+    return corpus["groups"].fillna("").astype(str).map(lambda label: allowed(label.split(",")))
 
 
-def restricted_sources(doc_ids: Iterable[str], corpus: pd.DataFrame, policy: AccessPolicy) -> list[str]:
-    """Those of ``doc_ids`` (what a training set was built from) that may not train the shared model."""
-    restricted = set(corpus["doc_id"][~trainable_rows(corpus, policy)])
-    return sorted(set(doc_ids) & restricted)
+def trainable_rows(corpus: pd.DataFrame, policy: AccessPolicy) -> pd.Series:
+    """Which rows of a corpus may train the shared model."""
+    return _rows(corpus, policy.may_train)
+
+
+def readable_rows(corpus: pd.DataFrame, group: str) -> pd.Series:
+    """Which rows of a corpus a member of ``group`` may read: what that group's own model trains on."""
+    return _rows(corpus, lambda groups: readable(groups, [group]))
+
+
+def outside(doc_ids: Iterable[str], corpus: pd.DataFrame, allowed: pd.Series) -> list[str]:
+    """Those of ``doc_ids`` (what a training set was built from) whose rows ``allowed`` excludes."""
+    return sorted(set(doc_ids) & set(corpus["doc_id"][~allowed]))
 
 
 def readable(document_groups: Iterable[str], principal_groups: Iterable[str]) -> bool:
@@ -148,10 +158,10 @@ def removed_groups(register: Path) -> tuple[str, ...]:
     return tuple(sorted({json.loads(line)["group"] for line in lines if line.strip()}))
 
 
-def record_removal(register: Path, group: str, reason: str, documents: int, chunks: int) -> dict:
+def record_removal(register: Path, group: str, reason: str, documents: int, chunks: int, model_versions: int = 0) -> dict:
     """Append one removal to the register (what was removed, when and why; never the text)."""
     record = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "group": check_group(group),
-              "reason": reason, "documents": documents, "chunks": chunks}
+              "reason": reason, "documents": documents, "chunks": chunks, "model_versions": model_versions}
     register.parent.mkdir(parents=True, exist_ok=True)
     with register.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -185,8 +195,11 @@ def load_access_policy(raw_dir: Path, access_file: str | None = None) -> AccessP
                       for i, rule in enumerate(data.get("rules") or []))
         recipients = tuple((str(address).lower(), _required(groups, f"recipients[{address}]"))
                            for address, groups in (data.get("recipients") or {}).items())
+        adapters = parse_groups(data.get("adapters") or [], "adapters")
+        if EVERYONE in adapters:
+            raise ValueError(f"adapters: {EVERYONE!r} is served by the shared model; list groups only")
         return AccessPolicy(default=_required(data.get("default", [EVERYONE]), "default"),
-                            trainable=parse_groups(data.get("trainable") or [], "trainable"),
+                            trainable=parse_groups(data.get("trainable") or [], "trainable"), adapters=adapters,
                             fields=tuple(str(name).lower() for name in data.get("fields", AccessPolicy.fields)),
                             rules=rules, recipients=recipients)
     except (KeyError, TypeError, ValueError) as exc:

@@ -15,18 +15,32 @@ from mlflow.tracking import MlflowClient
 
 CHAMPION, CHALLENGER, PREVIOUS = "champion", "challenger", "previous"
 ALIASES = (CHAMPION, CHALLENGER, PREVIOUS)
+GROUP_TAG = "access_group"  # on an access group's own registered model: whose members it answers
 
 
 @dataclass(frozen=True)
 class ModelRegistry:
-    """One registered model in one MLflow registry (the tracking store's own registry)."""
+    """One registered model in one MLflow registry (the tracking store's own registry): the shared
+    model everyone is served, or (``group`` set, see `for_group`) one access group's own model."""
 
     client: MlflowClient
     name: str
+    group: str | None = None
 
     @classmethod
     def at(cls, tracking_uri: str, name: str) -> ModelRegistry:
         return cls(MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri), name)
+
+    def for_group(self, group: str) -> ModelRegistry:
+        """The registered model of one access group's adapter, named after this (shared) one."""
+        return ModelRegistry(self.client, f"{self.name}-{group}", group)
+
+    def group_models(self) -> dict[str, ModelRegistry]:
+        """Every access group's own registered model, by group (those registered through `for_group`)."""
+        found = self.client.search_registered_models(f"name LIKE '{self.name}-%'", max_results=1000)
+        groups = {model.tags.get(GROUP_TAG) for model in found} - {None}
+        names = {model.name for model in found}
+        return {group: self.for_group(group) for group in sorted(groups) if self.for_group(group).name in names}
 
     def version_uri(self, version: str | int) -> str:
         return f"models:/{self.name}/{version}"
@@ -57,13 +71,25 @@ class ModelRegistry:
     def register(self, model_uri: str, tags: dict[str, str] | None = None) -> str:
         """A new version of this model from a logged model's URI; returns its number."""
         self._use()
-        return mlflow.register_model(model_uri, self.name, tags=tags or {}).version
+        version = mlflow.register_model(model_uri, self.name, tags=tags or {}).version
+        if self.group:
+            self.client.set_registered_model_tag(self.name, GROUP_TAG, self.group)
+        return version
 
     def point(self, alias: str, version: str | int) -> None:
         self.client.set_registered_model_alias(self.name, alias, str(version))
 
     def drop(self, alias: str) -> None:
         self.client.delete_registered_model_alias(self.name, alias)
+
+    def delete(self) -> int:
+        """Delete this registered model, every version, and the MLflow runs they came from (marked
+        deleted; ``mlflow gc`` purges their artifacts): a removal on request. Returns the versions."""
+        versions = self.versions()
+        self.client.delete_registered_model(self.name)
+        for run_id in {version.run_id for version in versions if version.run_id}:
+            self.client.delete_run(run_id)
+        return len(versions)
 
     def tag(self, version: str | int, key: str, value: str) -> None:
         self.client.set_model_version_tag(self.name, str(version), key, value)
@@ -72,6 +98,10 @@ class ModelRegistry:
         """The version's pyfunc model (its artifacts resolved through this registry)."""
         self._use()
         return mlflow.pyfunc.load_model(self.version_uri(version))
+
+    def chat(self, version: str | int):
+        """The version's chat model (`llmops.train.chat_model.ChatModel`): what evaluation asks."""
+        return self.load(version).unwrap_python_model().chat
 
     def _use(self) -> None:
         """MLflow's module-level calls resolve ``models:/`` against the global registry: make it this one."""

@@ -133,3 +133,14 @@ def rollback(registry: ModelRegistry, reason: str) -> dict:
     registry.drop(PREVIOUS)
     _record(registry, champion.version, "rolled_back", reason)
     return {"champion": int(previous.version), "rolled_back": int(champion.version)}
+
+
+def retire(registry: ModelRegistry, reason: str) -> int | None:
+    """Stop serving a model: its champion (now tagged ``retired``) loses the alias, its versions
+    stay for the record. Returns the version retired, None when nothing was served."""
+    champion = registry.champion()
+    if champion is None:
+        return None
+    registry.drop(CHAMPION)
+    _record(registry, champion.version, "retired", reason)
+    return int(champion.version)

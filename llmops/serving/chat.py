@@ -36,11 +36,12 @@ def build_chat_router(server: ServerState) -> APIRouter:
     served, limits, metrics, memory = server.served, server.config.limits, server.metrics, server.memory
     reader = Depends(authorize(server, "reader"))
 
-    @router.get("/v1/models", dependencies=[reader])
-    def list_models(request: Request) -> dict:
+    @router.get("/v1/models")
+    def list_models(request: Request, key: ApiKey | None = reader) -> dict:
+        """The models that may answer this caller: shared ones and those of the caller's groups."""
         request.state.model_version = served.champion.model_id
         return {"object": "list", "data": [{"id": a.model_id, "object": "model", "created": 0, "owned_by": "llmops"}
-                                           for a in served.versions()]}
+                                           for a in served.versions(key.groups if key else None)]}
 
     @router.post("/v1/chat/completions", response_model=None)
     async def chat_completions(body: ChatCompletionRequest, request: Request,
@@ -74,7 +75,7 @@ def build_chat_router(server: ServerState) -> APIRouter:
     def answer(body: ChatCompletionRequest, messages: list[dict], filters: Filter | None, request: Request,
                key: ApiKey | None, slot: Slot) -> dict | StreamingResponse:
         """The answer, whole or as a stream that returns ``slot`` when it ends (finished, failed or abandoned)."""
-        answerer = served.pick()
+        answerer = served.pick(key.groups if key else ())
         state = request.state
         state.model_version = answerer.model_id
         said = [m["content"] for m in messages]

@@ -26,6 +26,7 @@ def build_health_router(server: ServerState) -> APIRouter:
         """Readiness: a champion is loaded and the retrieval index answers."""
         body = {"status": "ready", "model": served.champion.model_id,
                 "challenger": served.challenger.model_id if served.challenger else None, "swaps": served.swaps,
+                "group_models": len(served.groups),  # which groups: /admin/reload (an open route names none)
                 "last_refresh_error": served.last_error}
         retriever = served.champion.retriever
         try:

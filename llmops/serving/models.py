@@ -1,13 +1,15 @@
 """Which registered versions answer: loading a version from the registry into an ``Answerer``,
-and ``ServedModels``, the champion (and canary challenger) swapped atomically when the registry
-aliases move, so a promotion reaches the server without a restart."""
+and ``ServedModels``, the champion (and canary challenger, and each access group's own champion)
+swapped atomically when the registry aliases move, so a promotion reaches the server without a
+restart."""
 
 from __future__ import annotations
 
 import logging
 import random
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from llmops.monitor.feedback import served_model_id
 from llmops.pii.scrubber import Scrubber
@@ -46,10 +48,12 @@ class RegistryLoader:
 
 
 class ServedModels:
-    """The champion (and optional canary challenger) answering now, swapped atomically.
+    """The champion (and optional canary challenger) answering now, and the champion of each access
+    group that has a model of its own (``groups``), swapped atomically.
 
     A request picks its Answerer once and keeps the reference, so a swap never touches a request
     in flight: it finishes on the old version, which is freed when the last such request ends.
+    Each group model is a whole model in memory (base weights included).
     """
 
     def __init__(self, champion: Answerer, loader: RegistryLoader | None = None, canary_share: float = 0.0) -> None:
@@ -57,6 +61,7 @@ class ServedModels:
             raise ValueError(f"canary share must be within [0, 1], got {canary_share}")
         self.champion = champion
         self.challenger: Answerer | None = None
+        self.groups: dict[str, Answerer] = {}  # access group -> its own champion, replaced whole on a change
         self.loader = loader
         self.canary_share = canary_share
         self.last_error: str | None = None
@@ -65,31 +70,42 @@ class ServedModels:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def pick(self) -> Answerer:
+    def pick(self, groups: Iterable[str] = ()) -> Answerer:
+        """Who answers a caller of ``groups``: the model of the first of their groups (by name) that
+        has one, else the champion, or, for the canary share, the challenger. A group model was
+        trained only on what its group may read, so any member may be answered by it."""
+        own = self.groups
+        if held := sorted(set(groups) & set(own)):
+            return own[held[0]]
         challenger = self.challenger
         if challenger is not None and random.random() < self.canary_share:
             return challenger
         return self.champion
 
-    def versions(self) -> list[Answerer]:
-        return [a for a in (self.champion, self.challenger) if a is not None]
+    def versions(self, groups: Iterable[str] | None = None) -> list[Answerer]:
+        """The models answering now; with ``groups``, those a caller of these groups may be answered by."""
+        own = self.groups
+        shown = own.values() if groups is None else [own[group] for group in sorted(set(groups) & set(own))]
+        return [a for a in (self.champion, self.challenger, *shown) if a is not None]
 
     def refresh(self) -> dict[str, str | None]:
         """Follow the registry aliases: load a changed version fully, then swap it in."""
         if self.loader is None:
-            return {"champion": self.champion.model_id, "challenger": None}
+            return {"champion": self.champion.model_id, "challenger": None, "groups": {}}
         with self._refresh_lock:
             try:
                 self._follow(CHAMPION)
                 if self.canary_share > 0:
                     self._follow(CHALLENGER)
+                self._follow_groups()
                 self.last_error = None
             except Exception as exc:  # a broken registry or version keeps the current model serving
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 log.exception("model refresh failed; still serving %s", self.champion.model_id)
                 raise
         challenger = self.challenger
-        return {"champion": self.champion.model_id, "challenger": challenger.model_id if challenger else None}
+        return {"champion": self.champion.model_id, "challenger": challenger.model_id if challenger else None,
+                "groups": {group: answerer.model_id for group, answerer in self.groups.items()}}
 
     def _follow(self, alias: str) -> None:
         version = self.loader.version(alias)
@@ -109,6 +125,22 @@ class ServedModels:
         self.swaps += 1
         log.info("now serving %s as %s", wanted, alias)
 
+    def _follow_groups(self) -> None:
+        """Serve the champion of every group model in the registry; a group whose champion was
+        retired (or whose model was deleted) is answered by the shared champion again."""
+        current, following = self.groups, {}
+        for group, registry in self.loader.registry.group_models().items():
+            found = registry.champion()
+            if found is None:
+                continue
+            loader = replace(self.loader, registry=registry)
+            held = current.get(group)
+            following[group] = held if held and held.model_id == loader.model_id(found.version) else loader.load(found.version)
+        if following.keys() != current.keys() or any(following[g] is not current[g] for g in following):
+            self.groups = following
+            self.swaps += 1
+            log.info("group models now %s", {group: a.model_id for group, a in following.items()})
+
     def start_polling(self, interval_s: float) -> None:
         def loop() -> None:
             while not self._stop.wait(interval_s):
@@ -124,13 +156,6 @@ class ServedModels:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
-
-
-def load_champion_answerer(
-    model_name: str, tracking_uri: str, lancedb_uri: str, table: str, scrubber: Scrubber | None = None
-) -> Answerer:
-    """Load the registry's champion and open the retrieval index."""
-    return load_served_models(model_name, tracking_uri, lancedb_uri, table, scrubber).champion
 
 
 def load_served_models(model_name: str, tracking_uri: str, lancedb_uri: str, table: str, scrubber: Scrubber | None = None,
@@ -150,8 +175,7 @@ def load_served_models(model_name: str, tracking_uri: str, lancedb_uri: str, tab
         raise LookupError(f"model {model_name!r} has no {CHAMPION!r} alias in {tracking_uri}; run the pipeline first")
     loader.retriever = Retriever(lancedb_uri, Embedder(runtime="onnx"), table, search, reranker=reranker)  # queries off the GIL
     served = ServedModels(loader.load(version), loader, canary_share)
-    if canary_share > 0:
-        served.refresh()
+    served.refresh()  # the challenger (with a canary share) and each group's own champion
     # MiniLM loads (and is exported to ONNX, once per cache) on its first query, and spaCy's pipeline
     # warms on its first text: done now, so the port opens, and /readyz passes, only when the first
     # request is as fast as any.

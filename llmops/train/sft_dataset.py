@@ -295,6 +295,11 @@ def load_split(path: Path, split: str):
     return load_from_disk(str(path))[split]
 
 
+def source_documents(path: Path, counts: dict[str, int]) -> set[str]:
+    """The documents a saved dataset's examples came from (``counts``: its examples per split)."""
+    return {doc for split in SPLITS if counts.get(split) for doc in load_split(path, split)["doc_id"]}
+
+
 def iter_pairs(examples: Iterable[dict]) -> Iterable[tuple[list[dict], str]]:
     """(prompt messages, reference answer) for each example."""
     for example in examples:
