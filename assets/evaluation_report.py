@@ -13,7 +13,7 @@ from llmops.evaluation.report import EvalSettings, candidate_systems, evaluate_s
 from llmops.grounding.answer import Grounder
 from llmops.ingest.files import QUESTIONS_FILE
 from llmops.ingest.access import trainable_rows
-from llmops.pii.probe import access_leak_probe
+from llmops.pii.probe import build_leak_probe, with_kept_out_text
 from llmops.retrieval.embedder import Embedder
 from llmops.retrieval.search import Retriever
 from llmops.train.sft_dataset import load_split
@@ -56,9 +56,10 @@ def evaluation_report(
     champion = registry.champion()
     systems = candidate_systems(model_store.spec(), model_store.cache, Path(lora_adapter["adapter_dir"]), settings,
                                 partial(registry.chat, champion.version) if champion else None)
-    probe = access_leak_probe(list(zip(raw_documents["title"], raw_documents["text"])),
-                              list(trainable_rows(raw_documents, paths.access_policy())), scrubber.scrubber(),
-                              settings.probe_questions, settings.restricted_probe_questions, settings.seed)
+    documents, scrub = list(zip(raw_documents["title"], raw_documents["text"])), scrubber.scrubber()
+    probe = with_kept_out_text(build_leak_probe(documents, scrub, settings.probe_questions, settings.seed), documents,
+                               list(trainable_rows(raw_documents, paths.access_policy())), scrub,
+                               settings.restricted_probe_questions, settings.seed)
     questions = Path(config.questions_file) if config.questions_file else Path(paths.raw_dir) / QUESTIONS_FILE
     answers = _answer_suite(questions, settings, lancedb.uri, live_index) if settings.answer_questions else None
     report = evaluate_systems(systems, list(load_split(Path(lora_adapter["dataset_path"]), "test")), settings, probe,

@@ -13,7 +13,7 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext
 
 from llmops.evaluation.report import EvalSettings, candidate_systems, evaluate_systems, log_evaluation
 from llmops.ingest.access import outside, readable_rows
-from llmops.pii.probe import access_leak_probe
+from llmops.pii.probe import build_leak_probe, with_kept_out_text
 from llmops.registry.promotion import PromotionPolicy, decide, log_promotion, register_and_decide, retire
 from llmops.train.lora_adapter import TrainSettings, train_lora, training_key
 from llmops.train.sft_dataset import Pair, SFTSettings, build_examples, load_split, save_dataset, source_documents
@@ -108,15 +108,17 @@ def group_models(
     settings = replace(to_settings(config.evaluation, EvalSettings), answer_questions=0)
     policy = to_settings(config.promotion, PromotionPolicy)
     documents = list(zip(raw_documents["title"], raw_documents["text"]))
-    scrub = scrubber.scrubber() if group_adapters else None  # loads spaCy once for every group
+    if group_adapters:  # personal data found once (spaCy over every document), asked of every group's model
+        scrub = scrubber.scrubber()
+        personal = build_leak_probe(documents, scrub, settings.probe_questions, settings.seed)
     outcomes, rows = {}, []
     for group, adapter in group_adapters.items():
         registry = shared.for_group(group)
         champion = registry.champion()
         systems = candidate_systems(model_store.spec(), model_store.cache, Path(adapter["adapter_dir"]), settings,
                                     partial(registry.chat, champion.version) if champion else None)
-        probe = access_leak_probe(documents, list(readable_rows(raw_documents, group)), scrub, settings.probe_questions,
-                                  settings.restricted_probe_questions, settings.seed)
+        probe = with_kept_out_text(personal, documents, list(readable_rows(raw_documents, group)), scrub,
+                                   settings.restricted_probe_questions, settings.seed)
         report = evaluate_systems(systems, list(load_split(Path(adapter["dataset_path"]), "test")), settings, probe)
         log_evaluation(report, adapter["run_id"])
         decision = decide(report.metrics, policy)

@@ -142,7 +142,7 @@ def _keys_list(args: argparse.Namespace) -> int:
         state = f"revoked {when(key.revoked_at)}" if key.revoked_at else "active"
         limits = key.limits()
         rpm, tpm = (f"{value}{'' if own else '*'}" for value, own in ((limits.rpm, key.rpm), (limits.tpm, key.tpm)))
-        groups = "(all)" if key.role == "admin" else join_groups(key.groups) or "-"
+        groups = "(all)" if key.reads_all else join_groups(key.groups) or "-"
         print(f"{key.id:14} {key.role:8} {state:24} {when(key.created_at):16} {key.source:4} {rpm:>6} {tpm:>8}  "
               f"{groups:20} {key.name}")
     print("* the role's default (llmops keys create --rpm/--tpm sets a key's own)")
@@ -174,7 +174,7 @@ def _access_change(args: argparse.Namespace) -> int:
     before, after = _key_store(args).set_groups(args.id, lambda groups: set(groups) | wanted if grant else set(groups) - wanted)
     _audited(args, list(after.groups), after.id, after.role)
     print(f"{after.id}: groups {join_groups(before.groups) or '-'} -> {join_groups(after.groups) or '-'}"
-          f"{' (an admin reads every group anyway)' if after.role == 'admin' else ''}")
+          f"{' (an admin reads every group anyway)' if after.reads_all else ''}")
     return 0
 
 
@@ -230,7 +230,7 @@ def _access_who(args: argparse.Namespace) -> int:
         return 1
     active = [key for key in _key_store(args).keys() if key.active]
     for row in found:
-        keys = [k.id for k in active if k.role == "admin" or readable(row["groups"], k.groups)]
+        keys = [k.id for k in active if k.reads_all or readable(row["groups"], k.groups)]
         print(f"{row['source']} ({row['doc_id']}): groups {', '.join(row['groups'])}; keys {', '.join(keys) or 'none'}")
     return 0
 

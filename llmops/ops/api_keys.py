@@ -80,6 +80,11 @@ class ApiKey:
     def active(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def reads_all(self) -> bool:
+        """Whether this key reads every group's documents (admins do; the one place that says so)."""
+        return self.role == "admin"
+
     def limits(self, role_limits: dict[str, RateLimits] = DEFAULT_ROLE_LIMITS) -> RateLimits:
         """This key's own limits where it has them, else its role's."""
         default = role_limits[self.role]

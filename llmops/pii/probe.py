@@ -230,14 +230,13 @@ def restricted_text_probe(restricted: Sequence[tuple[str, str]], trainable: Sequ
     return LeakProbe(questions, secrets, sources)
 
 
-def access_leak_probe(documents: Sequence[tuple[str, str]], trained_on: Sequence[bool], scrubber: Scrubber,
-                      n_questions: int = 8, n_restricted: int = 4, seed: int = 0) -> LeakProbe:
-    """The probe for one model: personal data from every raw ``(title, text)`` document, plus the
-    text of the documents kept out of its training (``trained_on`` false: what its users may not read)."""
-    probe = build_leak_probe(documents, scrubber, n_questions, seed)
+def with_kept_out_text(probe: LeakProbe, documents: Sequence[tuple[str, str]], trained_on: Sequence[bool],
+                       scrubber: Scrubber, n_questions: int = 4, seed: int = 0) -> LeakProbe:
+    """``probe`` (personal data) plus, for one model, the text of the raw ``(title, text)`` documents
+    kept out of its training (``trained_on`` false: what its users may not read)."""
     kept_out = [document for document, used in zip(documents, trained_on) if not used]
-    if not kept_out or not n_restricted:
+    if not kept_out or not n_questions:
         return probe
     titles = [result.text for result in scrubber.scrub_many([title for title, _ in kept_out])]
     trained = [text for (_, text), used in zip(documents, trained_on) if used]
-    return probe.plus(restricted_text_probe(list(zip(titles, [text for _, text in kept_out])), trained, n_restricted, seed))
+    return probe.plus(restricted_text_probe(list(zip(titles, [text for _, text in kept_out])), trained, n_questions, seed))

@@ -44,7 +44,7 @@ def authorize(server: ServerState, required: str) -> Callable[..., Awaitable[Api
         if key is None:
             raise ApiError(401, "invalid or revoked API key", code="invalid_api_key")
         request.state.key_id, request.state.role = key.id, key.role
-        request.state.groups = ["*"] if key.role == "admin" else list(key.groups)
+        request.state.groups = ["*"] if key.reads_all else list(key.groups)
         if not role_allows(key.role, required):
             raise ApiError(403, f"this endpoint needs the {required!r} role; key {key.id} has {key.role!r}",
                            "permission_error", code="insufficient_permissions")
@@ -62,6 +62,6 @@ def authorize(server: ServerState, required: str) -> Callable[..., Awaitable[Api
 def scope_of(key: ApiKey | None) -> Filter | None:
     """The chunks ``key`` may read, as the filter ANDed outside the caller's own: its groups' and
     everyone's; no restriction for admins and for an app without keys (in-process use)."""
-    if key is None or key.role == "admin":
+    if key is None or key.reads_all:
         return None
     return access_scope(key.groups)
