@@ -17,8 +17,8 @@ import uvicorn
 from dagster import AssetKey, DagsterInstance, RunConfig
 from mlflow.tracking import MlflowClient
 
-from orchestration.config import (EvalConfig, GroupModelsConfig, PromotionConfig, ScrubbedCorpusConfig, TestSplitConfig,
-                                  TrainConfig)
+from orchestration.config import (EvalConfig, GroupModelsConfig, PromotionConfig, ScrubbedCorpusConfig, SFTDatasetConfig,
+                                  TestSplitConfig, TrainConfig)
 from orchestration.definitions import build_definitions
 from orchestration.resources import LanceDBResource, MlflowResource, ModelStoreResource, PathsResource, ScrubberResource
 from tests.conftest import REPO, SAMPLE_DIR
@@ -57,8 +57,10 @@ def _free_port() -> int:
 # small and quick: the answer evaluation asks 4 questions (one unanswerable) over 2 passages each
 EVAL = EvalConfig(max_samples=4, max_new_tokens=16, probe_questions=3, restricted_probe_questions=2, answer_questions=4,
                   answer_top_k=2)
-# each group's own model: a token of training, judged on two items (and accepted, as the shared one is)
-GROUPS = {"group_adapters": TrainConfig(max_steps=2, logging_steps=1),
+# each group's own model: a token of training (no validation split to score), judged on two items (and
+# accepted, as the shared one is)
+GROUPS = {"group_sft_datasets": SFTDatasetConfig(validation_fraction=0.0),
+          "group_adapters": TrainConfig(max_steps=2, logging_steps=1),
           "group_models": GroupModelsConfig(evaluation=TestSplitConfig(max_samples=2, max_new_tokens=8, probe_questions=1,
                                                                        restricted_probe_questions=1),
                                             promotion=PromotionConfig(min_improvement=-1.0, guard_metrics=[]))}
