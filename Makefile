@@ -46,7 +46,10 @@ $(TESSERACT):
 	  (apt-get update >/dev/null && apt-get install -y --no-install-recommends $(OCR_PACKAGES) >/dev/null) || \
 	  echo "warning: could not install $(OCR_PACKAGES): scanned pages and images will be quarantined (OCR missing)"
 
+# Baidu's LAC 2.1.2 (Chinese names for the scrubber): the weights of its PyPI release, into the model
+# cache, checked against a pinned sha256 (llmops/pii/lac.py); nothing to do once they are there.
 install: $(STAMP) $(TESSERACT)
+	$(BIN)/python -m llmops.pii.lac fetch >/dev/null
 
 # The llama.cpp serving backend (tests and `llmops serve --backend llamacpp`): it compiles from source
 # once (~7 min), then comes from pip's wheel cache. `make run` does not need it.

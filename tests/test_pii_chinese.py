@@ -42,10 +42,27 @@ def test_names_by_position(scrubber: Scrubber, text: str, name: str) -> None:
     assert name not in out and name in found.get("PERSON", []), (out, found)
 
 
+@pytest.mark.parametrize("text, names", [
+    # nothing marks these names but the sentence itself: Baidu's LAC reads them
+    ("今天下午，技术部的陈晓明和市场部刘洋一起讨论了发布计划。", ["陈晓明", "刘洋"]),
+    ("会议结束后，韦嘉怡把修改过的合同寄给了供应商。", ["韦嘉怡"]),
+    ("上个月宋立军调到了成都分公司，接替他的是从总部来的。", ["宋立军"]),
+    # a table whose column header says the cells are names
+    ("事项\t负责人\t截止日期\n合同评审\t赵志强\t2024-03-20\n供应商比价\t戴平\t2021.07.16", ["赵志强", "戴平"]),
+    ("| 工号 | 姓名 | 部门 |\n|---|---|---|\n| 1021 | 卢敏 | 法务部 |", ["卢敏"]),
+])
+def test_names_in_prose_and_name_columns(scrubber: Scrubber, text: str, names: list[str]) -> None:
+    out, found = _scrubbed(scrubber, text)
+    assert all(name not in out and name in found.get("PERSON", []) for name in names), (out, found)
+    assert set(found) == {"PERSON"}, found  # departments, dates and cities stay
+
+
 def test_words_that_start_with_a_surname_and_terms_in_chinese_text_survive(scrubber: Scrubber) -> None:
     text = ("王国维护了无盘工作站的文档，大家都很高兴。周末金额结算时请总结方法。\n"
             "Debian Edu 使用 Samba 和 LDAP；安装 KDE Plasma 后运行 Firefox。"
-            "深圳市腾讯计算机系统有限公司发布了 2024年3月5日 的版本 5.8.6，价格为人民币3万元。")
+            "深圳市腾讯计算机系统有限公司发布了 2024年3月5日 的版本 5.8.6，价格为人民币3万元。\n"
+            "使用 dpkg-buildpackage 构建软件包之前，维护者需要检查 debian/control 文件；主服务器和工作站之间的"
+            "连接超时后，系统管理员应重启网络服务。")
     out, found = _scrubbed(scrubber, text)
     assert out == text, found
 

@@ -6,6 +6,9 @@ offices, recognized by position and shape (no English NER reads Chinese).
   as a chat speaker at the start of a line, in a list after such a label (张伟、李娜), before a
   title or kinship term (王经理, 李老师, 陈阿姨), or as 小/老 + surname (小赵). A surname character
   alone proves nothing (王国, 高兴, 周末 are words), so every rule needs one of these positions.
+  Names that no position marks (in prose, in table cells) are read by Baidu's LAC 2.1.2, a
+  segmenter and tagger trained on Chinese text (`llmops.pii.lac`: the weights of its PyPI release,
+  Apache-2.0), whose person tags (PER) count.
 - **Addresses.** Province, city, district, road with a number, building and room, written
   without spaces: a road with a number, reached through administrative parts (…省…市…区), or
   after an address label.
@@ -16,10 +19,14 @@ offices, recognized by position and shape (no English NER reads Chinese).
 
 from __future__ import annotations
 
+from functools import cache
+
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
 
 from llmops.pii.checksums import luhn_valid
+from llmops.pii.lac import Lac, fetch
+
 
 # The common single-character surnames (the Hundred Family Surnames as used today) and the
 # compound ones; an uncommon surname still matches the label and speaker rules through HAN_NAME.
@@ -56,6 +63,8 @@ _ROLE_LABELS = ("姓名|名字|联系人|客户|客户姓名|申请人|收件人
                 "聯絡人|聯繫人|客戶|申請人|收貨人|寄件人|經辦人|負責人|審批人|審核人|報銷人|簽收人|處理人|對接人|法定代表人|"
                 "代表人|委託人|借款人|擔保人|收款人|付款人|開戶名|戶名|記錄人|主持人|值班人|訪客|來訪人|受訪者|接待人|司機|"
                 "業務員|員工|乘客|旅客|入住人|緊急聯絡人|推薦人|面試官|候選人|簽名|參會人員|與會人員|成員")
+ROLE_LABELS = tuple(_ROLE_LABELS.split("|"))  # also column headers of name columns (llmops.pii.fields)
+_FULL_NAME = regex.compile(FULL_NAME)
 _LIST_SEP = r"[ \t]*[、，,/；;][ \t]*"
 _TIME = r"(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]*)"
 
@@ -129,6 +138,48 @@ class _ChecksumRecognizer(PatternRecognizer):
         return self._valid(pattern_text.replace(" ", "").replace("-", ""))
 
 
+def is_full_name(text: str) -> bool:
+    """Whether ``text`` is written as a Chinese full name (a known surname and one or two given
+    characters): what a cell under a name header holds."""
+    return bool(_FULL_NAME.fullmatch(text))
+
+
+@cache
+def _lac() -> Lac:
+    """Baidu's LAC, loaded once per process from the model cache (``make install`` puts it there)."""
+    from llmops.settings import Settings
+
+    return Lac(fetch(Settings.from_env().model_cache))
+
+
+# A piece LAC reads: a sentence (or line), cut at 200 characters; a name never spans one.
+_PIECE = regex.compile(r"[^\n。！？!?；;]{1,200}")
+
+
+class ChineseNameTagger(EntityRecognizer):
+    """Person names wherever Chinese text writes them: LAC's PER words of two or more characters
+    with a Han character among them (Latin names are the English recognizers' part)."""
+
+    def __init__(self, supported_language: str) -> None:
+        super().__init__(supported_entities=["PERSON"], name="ChineseNameTagger", supported_language=supported_language)
+
+    def load(self) -> None:
+        """LAC loads on the first Chinese text, not for an English corpus."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
+        if "PERSON" not in entities or not _HAN.search(text):
+            return []
+        pieces = [match for match in _PIECE.finditer(text) if _HAN.search(match.group())]
+        found = []
+        for piece, words in zip(pieces, _lac().run([match.group() for match in pieces])):
+            at = piece.start()
+            for word, tag in words:
+                if tag == "PER" and len(word.strip()) > 1 and _HAN.search(word):
+                    found.append(RecognizerResult("PERSON", at, at + len(word), 0.85))
+                at += len(word)
+        return found
+
+
 _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 _PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
@@ -142,6 +193,7 @@ def recognizers(language: str) -> list[PatternRecognizer]:
     flags = {"supported_language": language, "global_regex_flags": _FLAGS}
     return [
         _HanRecognizer("PERSON", name="ChineseNameRecognizer", patterns=NAME_PATTERNS, **flags),
+        ChineseNameTagger(language),
         _HanRecognizer("STREET_ADDRESS", name="ChineseAddressRecognizer", patterns=ADDRESS_PATTERNS, **flags),
         _ChecksumRecognizer("CN_USCC", "UsccRecognizer", [Pattern(
             "unified social credit code", rf"{_NOT_ALNUM_BEFORE}[0-9A-HJ-NPQRTUWXY]{{2}}\d{{6}}[0-9A-HJ-NPQRTUWXY]{{10}}{_NOT_ALNUM_AFTER}",

@@ -16,6 +16,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from llmops.pii import chinese
 from llmops.pii.names import NOT_NAMES, ORG_WORDS, looks_like_name, name_lists
 
 _MONTH = (
@@ -62,8 +63,7 @@ _NOT_PERSONAL = {
 }
 _PERSON = {
     "name", "names", "surname", "surnames", "forename", "given", "first name", "last name",
-    "family name", "full name", "maiden", "姓名", "联系人", "客户", "申请人", "收件人", "收货人", "经办人",
-    "负责人", "持卡人",
+    "family name", "full name", "maiden", *chinese.ROLE_LABELS,
     "customer", "client", "agent", "caller", "requester", "requestor", "reporter", "assignee", "owner",
     "technician", "engineer", "rep", "representative", "contact", "employee", "staff", "patient",
     "applicant", "driver", "passenger", "manager", "supervisor", "candidate", "chair", "chairperson",
@@ -134,6 +134,8 @@ def _is_name(item: str) -> bool:
     """A name as forms write it: "Ana Lima"; a surname in capitals beside a written name ("SCHLOSSER
     Marko"); a name all in capitals ("MARY MAYNARD") only when the name lists know every word of it,
     since capitals are also how acronyms and teams are written ("IT OPS")."""
+    if chinese.is_full_name(item):  # 王芳 under 姓名
+        return True
     words = item.split()
     if not 1 <= len(words) <= 4 or not all(w[0].isupper() or w in _PARTICLES for w in words):
         return False
