@@ -36,10 +36,12 @@ def _scrubbed(scrubber: Scrubber, text: str) -> tuple[str, dict[str, list[str]]]
     ("联系人：周杰（销售部）\n电话：13800138000", "周杰"),
     ("姓名：賴麗華　公司：塑台石化股份有限公司　受訪者：鄭宇翔　時間：20:50", "鄭宇翔"),
     ("报名请发邮件，或联系唐丹（分机：5367）。", "唐丹"),
+    ("客户王先生反馈服务器无法连接。", "王先生"),  # and 客户 (customer) stays
 ])
 def test_names_by_position(scrubber: Scrubber, text: str, name: str) -> None:
     out, found = _scrubbed(scrubber, text)
     assert name not in out and name in found.get("PERSON", []), (out, found)
+    assert not {"金额", "状态", "议题", "电话", "客户"} & set(found.get("PERSON", [])), found  # labels stay
 
 
 @pytest.mark.parametrize("text, names", [
@@ -62,7 +64,8 @@ def test_words_that_start_with_a_surname_and_terms_in_chinese_text_survive(scrub
             "Debian Edu 使用 Samba 和 LDAP；安装 KDE Plasma 后运行 Firefox。"
             "深圳市腾讯计算机系统有限公司发布了 2024年3月5日 的版本 5.8.6，价格为人民币3万元。\n"
             "使用 dpkg-buildpackage 构建软件包之前，维护者需要检查 debian/control 文件；主服务器和工作站之间的"
-            "连接超时后，系统管理员应重启网络服务。")
+            "连接超时后，系统管理员应重启网络服务。\n从以下列表中选择一项：\n– 主服务器\n∗ 提供所有服务\n– 工作站\n"
+            "金额：¥3,962.04\n项目：年度审计\n方式：银行转账\n时间：周一上午\n")
     out, found = _scrubbed(scrubber, text)
     assert out == text, found
 
@@ -80,6 +83,17 @@ def test_addresses_and_identifiers(scrubber: Scrubber) -> None:
     assert found["CN_USCC"] == ["91350100M000100Y43"] and found["CN_PASSPORT"] == ["E12345678"]
     assert sorted(found["CN_LICENSE_PLATE"]) == ["京A12345", "粤B·D12345"]
     assert found["CREDIT_CARD"] == ["6222021234567890128"] and "请核对" in out
+
+
+def test_taiwanese_ids_and_mobiles(scrubber: Scrubber) -> None:
+    from llmops.pii.chinese import tw_id_valid
+
+    assert tw_id_valid("A123456789") and not tw_id_valid("A123456788") and not tw_id_valid("A323456789")
+    text = "甲方身分證字號：A123456789；手機：0912345678\n司徒美,資訊部,0987 654 321\n订单号0912345678已发货，编号A123456788"
+    out, found = _scrubbed(scrubber, text)
+    assert found.get("TW_NATIONAL_ID") == ["A123456789"], found
+    assert sorted(found.get("PHONE_NUMBER", [])) == ["0912345678", "0987 654 321"], found
+    assert "订单号0912345678" in out and "A123456788" in out
 
 
 def test_unified_social_credit_code_check_character() -> None:

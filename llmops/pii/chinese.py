@@ -19,7 +19,7 @@ offices, recognized by position and shape (no English NER reads Chinese).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer, RecognizerResult
@@ -116,6 +116,20 @@ def uscc_valid(value: str) -> bool:
     return _USCC_CHARS[(31 - total % 31) % 31] == value[17]
 
 
+# Taiwan's national id and resident certificate: a letter (the place of registration, worth two
+# digits), 1/2 (or 8/9 for residents) and eight digits; the weighted sum is a multiple of ten.
+_TW_LETTER_VALUES = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36)))
+
+
+def tw_id_valid(value: str) -> bool:
+    """Whether a Taiwanese national id or resident certificate number has its check digit right."""
+    if len(value) != 10 or value[0] not in _TW_LETTER_VALUES or not value[1:].isdigit():
+        return False
+    letter = _TW_LETTER_VALUES[value[0]]
+    digits = [letter // 10, letter % 10, *map(int, value[1:])]
+    return sum(d * w for d, w in zip(digits, (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1))) % 10 == 0
+
+
 _HAN = regex.compile(r"\p{Han}")
 
 
@@ -156,6 +170,39 @@ def _lac() -> Lac:
 _PIECE = regex.compile(r"[^\n。！？!?；;]{1,200}")
 
 
+@lru_cache(maxsize=32)
+def _words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, tag) of each word LAC reads in the sentences of ``text`` that hold Han
+    characters; cached, since the tagger and the position rules' check read the same text."""
+    pieces = [match for match in _PIECE.finditer(text) if _HAN.search(match.group())]
+    found = []
+    for piece, words in zip(pieces, _lac().run([match.group() for match in pieces])):
+        at = piece.start()
+        for word, tag in words:
+            found.append((at, at + len(word), tag))
+            at += len(word)
+    return tuple(found)
+
+
+# LAC's tags of ordinary words (noun, verb, adjective, adverb, time, measure word...).
+_ORDINARY_WORDS = {"n", "v", "vn", "vd", "a", "ad", "an", "d", "f", "s", "t", "TIME", "m", "q", "r", "c", "p", "u",
+                   "xc", "w"}
+
+
+class _NamePositions(_HanRecognizer):
+    """The position rules for names, less the words of LAC's vocabulary that it reads as ordinary
+    words in that very place ("金额：" opens a line as a chat speaker's name would). A name LAC does
+    not know stays, whatever it tags it: the rule's position is the stronger evidence."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None, regex_flags=None):
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        if not results:
+            return results
+        tags = {(start, end): tag for start, end, tag in _words(text)}
+        return [result for result in results if tags.get((result.start, result.end)) not in _ORDINARY_WORDS
+                or not _lac().is_word(text[result.start:result.end])]
+
+
 class ChineseNameTagger(EntityRecognizer):
     """Person names wherever Chinese text writes them: LAC's PER words of two or more characters
     with a Han character among them (Latin names are the English recognizers' part)."""
@@ -169,15 +216,8 @@ class ChineseNameTagger(EntityRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         if "PERSON" not in entities or not _HAN.search(text):
             return []
-        pieces = [match for match in _PIECE.finditer(text) if _HAN.search(match.group())]
-        found = []
-        for piece, words in zip(pieces, _lac().run([match.group() for match in pieces])):
-            at = piece.start()
-            for word, tag in words:
-                if tag == "PER" and len(word.strip()) > 1 and _HAN.search(word):
-                    found.append(RecognizerResult("PERSON", at, at + len(word), 0.85))
-                at += len(word)
-        return found
+        return [RecognizerResult("PERSON", start, end, 0.85) for start, end, tag in _words(text)
+                if tag == "PER" and len(text[start:end].strip()) > 1 and _HAN.search(text[start:end])]
 
 
 _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
@@ -192,7 +232,7 @@ def recognizers(language: str) -> list[PatternRecognizer]:
     """The Chinese recognizers for ``language`` (the scrubber's analyzer language)."""
     flags = {"supported_language": language, "global_regex_flags": _FLAGS}
     return [
-        _HanRecognizer("PERSON", name="ChineseNameRecognizer", patterns=NAME_PATTERNS, **flags),
+        _NamePositions("PERSON", name="ChineseNameRecognizer", patterns=NAME_PATTERNS, **flags),
         ChineseNameTagger(language),
         _HanRecognizer("STREET_ADDRESS", name="ChineseAddressRecognizer", patterns=ADDRESS_PATTERNS, **flags),
         _ChecksumRecognizer("CN_USCC", "UsccRecognizer", [Pattern(
@@ -201,6 +241,12 @@ def recognizers(language: str) -> list[PatternRecognizer]:
         _ChecksumRecognizer("CREDIT_CARD", "ChineseBankCardRecognizer", [Pattern(
             "bank card (glued or 19 digits)", r"(?<!\d)(?:62|4\d|5[1-5]|3[5-7]|9\d)\d{2}(?:[ -]?\d{4}){2}[ -]?\d{4,7}(?!\d)",
             0.5)], luhn_valid, **flags),
+        _ChecksumRecognizer("TW_NATIONAL_ID", "TaiwanIdRecognizer", [Pattern(
+            "Taiwan national id", rf"{_NOT_ALNUM_BEFORE}[A-Z][1289]\d{{8}}{_NOT_ALNUM_AFTER}", 0.6)], tw_id_valid, **flags),
+        # a Taiwanese mobile number written as ten plain digits, in Chinese text (09xx xxx xxx), not
+        # right after 号 (订单号0912345678 is an order)
+        _HanRecognizer("PHONE_NUMBER", name="TaiwanMobileRecognizer", **flags, patterns=[
+            Pattern("Taiwan mobile", rf"{_NOT_ALNUM_BEFORE}(?<![号號#])09\d{{2}}[- ]?\d{{3}}[- ]?\d{{3}}{_NOT_ALNUM_AFTER}", 0.5)]),
         PatternRecognizer("CN_PASSPORT", name="ChinesePassportRecognizer", **flags, patterns=[
             Pattern("passport after a cue", rf"(?<=(?:护照|護照|passport)[^\n\d]{{0,12}}){_NOT_ALNUM_BEFORE}"
                                             rf"(?:E[A-HJ-NP-Z]?\d{{7,8}}|[GDSP]\d{{8}}){_NOT_ALNUM_AFTER}", 0.75)]),

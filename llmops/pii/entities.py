@@ -14,6 +14,6 @@ PII_ENTITIES: tuple[str, ...] = (
     "STREET_ADDRESS",
     "DATE_OF_BIRTH",
 )
-# Identifiers of Chinese offices (llmops.pii.chinese): removed like the others; the sample company,
-# written in English, plants none of them.
-CN_OFFICE_ENTITIES: tuple[str, ...] = ("CN_USCC", "CN_PASSPORT", "CN_LICENSE_PLATE")
+# Identifiers of Chinese and Taiwanese offices (llmops.pii.chinese): removed like the others; the
+# sample company, written in English, plants none of them.
+CN_OFFICE_ENTITIES: tuple[str, ...] = ("CN_USCC", "CN_PASSPORT", "CN_LICENSE_PLATE", "TW_NATIONAL_ID")

@@ -264,6 +264,10 @@ class Lac:
             results.append([(word, tag) for word, tag in words])
         return results
 
+    def is_word(self, text: str) -> bool:
+        """Whether ``text`` is one entry of LAC's vocabulary (a common word, or a name common enough)."""
+        return text in self._vocabulary
+
     def encode(self, text: str) -> tuple[list[int], list[int]]:
         """Token ids of ``text`` and how many characters each covers (``Dataset.text_to_ids``)."""
         ids, lengths = [], []

@@ -209,7 +209,7 @@ _LABELLED_PHONE_PATTERNS = [
         r"(?<=\b(?i:phone|tel|telephone|mobile|cell|fax|whatsapp|wechat|call|ring|reach|sms|text|"
         r"(?:i'?m|i[ \t]+am|we'?re|me|us)[ \t]+(?:at|on)|"
         r"dial|(?:my|your|his|her|their|direct|contact|callback|home|work)[ \t]+(?:number|no\.?|line)"
-        r")\b[^\n\d+]{0,15}|手机|电话|联系方式)"
+        r")\b[^\n\d+]{0,15}|(?:手机|手機|电话|電話|联系方式|聯絡方式|座机|座機|行动电话|行動電話)(?:号码|號碼)?[ \t]*[:：]?[ \t]*)"
         r"\(?\+?\(?\d(?:[ .\-()]{0,2}\d){7,14}(?!\d)",
         0.6,
     ),
@@ -286,7 +286,10 @@ class _NamePositionRecognizer(PatternRecognizer):
     def invalidate_result(self, pattern_text: str) -> bool:
         """A company or product in a name position ("Bill to: Nordkyn Freight") is no person, nor is
         a phrase with a greeting or function word in it ("Message Of The Day"), nor capitals that
-        the name lists do not know ("Bill to: ACME CORP")."""
+        the name lists do not know ("Bill to: ACME CORP"), nor Chinese words that are not written as
+        a Chinese name ("– 主服务器" is a list item; 客户 is no surname in "客户王先生")."""
+        if regex.fullmatch(r"\p{Han}+", pattern_text) and not chinese.is_full_name(pattern_text):
+            return True
         words = pattern_text.split()
         return (not ORG_WORDS.isdisjoint(words) or not NOT_NAMES.isdisjoint(words)
                 or (pattern_text.isupper() and "/" not in pattern_text and not name_lists().capitals_name(pattern_text)))
