@@ -52,6 +52,9 @@ def test_names_by_position(scrubber: Scrubber, text: str, name: str) -> None:
     # a table whose column header says the cells are names
     ("事项\t负责人\t截止日期\n合同评审\t赵志强\t2024-03-20\n供应商比价\t戴平\t2021.07.16", ["赵志强", "戴平"]),
     ("| 工号 | 姓名 | 部门 |\n|---|---|---|\n| 1021 | 卢敏 | 法务部 |", ["卢敏"]),
+    # a roster whose headers do not say "name": the column is one of names
+    ("| 日期 | 值班 | 审核 |\n|---|---|---|\n| 2024-11-24 | 蒲浩 | 李玉华 |\n| 2024/2/16 | 卢磊 | 廖雷 |",
+     ["蒲浩", "李玉华", "卢磊", "廖雷"]),
 ])
 def test_names_in_prose_and_name_columns(scrubber: Scrubber, text: str, names: list[str]) -> None:
     out, found = _scrubbed(scrubber, text)

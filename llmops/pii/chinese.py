@@ -203,9 +203,45 @@ class _NamePositions(_HanRecognizer):
                 or not _lac().is_word(text[result.start:result.end])]
 
 
+# What a cell holding one person's name looks like: 王芳, 欧阳娜娜, 王经理, 老王.
+_NAME_CELL = regex.compile(rf"{FULL_NAME}|{_SURNAME}(?:{_TITLES})|[小老]{_SURNAME}")
+
+
+def _columns(text: str) -> list[list[tuple[int, int]]]:
+    """The columns of every pipe or tab table in ``text``: two or more consecutive lines cut into
+    the same number (two or more) of cells; each cell as (start, end) of its stripped value."""
+    lines, offset = [], 0
+    for line in text.split("\n"):
+        lines.append((offset, line))
+        offset += len(line) + 1
+    columns: list[list[tuple[int, int]]] = []
+    for separator in ("|", "\t"):
+        block: list[list[tuple[int, int]]] = []
+        for start, line in [*lines, (offset, "")]:
+            cells = []
+            if separator in line and not set(line) <= set("|-:+ \t"):  # a markdown rule row is skipped
+                at = start
+                for part in line.split(separator):
+                    core = part.strip()
+                    cells.append((at + part.find(core), at + part.find(core) + len(core)) if core else (at, at))
+                    at += len(part) + 1
+                if separator == "|":  # the outer bars of "| a | b |" frame no cells
+                    cells = cells[1:-1] if line.strip().startswith("|") and line.strip().endswith("|") else cells
+            if block and len(cells) != len(block[0]) and not (separator in line and not cells):
+                if len(block) > 1:
+                    columns += [list(column) for column in zip(*block)]
+                block = []
+            if len(cells) > 1:
+                block.append(cells)
+    return columns
+
+
 class ChineseNameTagger(EntityRecognizer):
     """Person names wherever Chinese text writes them: LAC's PER words of two or more characters
-    with a Han character among them (Latin names are the English recognizers' part)."""
+    with a Han character among them (Latin names are the English recognizers' part). In a table,
+    a column where LAC reads half of the cells written as names as persons, or two when nearly every
+    row (the header aside) is written as a name, is a column of names: its other cells written as
+    names are names too (LAC reads a lone name in a cell with little context)."""
 
     def __init__(self, supported_language: str) -> None:
         super().__init__(supported_entities=["PERSON"], name="ChineseNameTagger", supported_language=supported_language)
@@ -216,8 +252,15 @@ class ChineseNameTagger(EntityRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         if "PERSON" not in entities or not _HAN.search(text):
             return []
-        return [RecognizerResult("PERSON", start, end, 0.85) for start, end, tag in _words(text)
-                if tag == "PER" and len(text[start:end].strip()) > 1 and _HAN.search(text[start:end])]
+        persons = {(start, end) for start, end, tag in _words(text)
+                   if tag == "PER" and len(text[start:end].strip()) > 1 and _HAN.search(text[start:end])}
+        for column in _columns(text):
+            shaped = [cell for cell in column if _NAME_CELL.fullmatch(text[cell[0]:cell[1]])]
+            read = [cell for cell in shaped if cell in persons]
+            # half of its name-like cells read as persons, or two and nearly every row written as a name
+            if read and (2 * len(read) >= len(shaped) or (len(read) >= 2 and 5 * len(shaped) >= 4 * (len(column) - 1))):
+                persons.update(shaped)
+        return [RecognizerResult("PERSON", start, end, 0.85) for start, end in sorted(persons)]
 
 
 _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z])"
