@@ -14,6 +14,7 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext
 from llmops.evaluation.report import EvalSettings, candidate_systems, evaluate_systems, log_evaluation
 from llmops.ingest.access import outside, readable_rows
 from llmops.pii.probe import build_leak_probe, with_kept_out_text
+from llmops.registry.models import GROUP_TAG
 from llmops.registry.promotion import PromotionPolicy, decide, log_promotion, register_and_decide, retire
 from llmops.train.lora_adapter import TrainSettings, train_lora, training_key
 from llmops.train.sft_dataset import Pair, SFTSettings, build_examples, load_split, save_dataset, source_documents
@@ -85,7 +86,7 @@ def group_adapters(
             dataset_dir=Path(dataset["path"]),
             output_dir=paths.stage_dir("training", training_key(dataset["version"], base, settings)),
             base=base, model_cache=model_store.cache, settings=settings, system_prompt=dataset["system_prompt"],
-            tags={"dagster_run_id": context.run_id, "dagster_job": context.job_name, "access_group": group},
+            tags={"dagster_run_id": context.run_id, "dagster_job": context.job_name, GROUP_TAG: group},
         )
         adapters[group] = {"run_id": result.run_id, "model_uri": result.model_uri, "adapter_dir": str(result.adapter_dir),
                            "dataset_path": dataset["path"], "data_version": dataset["version"]}
@@ -123,7 +124,7 @@ def group_models(
         log_evaluation(report, adapter["run_id"])
         decision = decide(report.metrics, policy)
         outcome = register_and_decide(registry, adapter["model_uri"], decision, tags={
-            "dagster_run_id": context.run_id, "data_version": adapter["data_version"], "access_group": group})
+            "dagster_run_id": context.run_id, "data_version": adapter["data_version"], GROUP_TAG: group})
         log_promotion(outcome, policy, adapter["run_id"])
         context.log.info(f"group {group}: {'PROMOTED' if decision.promote else 'REJECTED'}: {decision.reason}")
         outcomes[group] = {**outcome, "metrics": report.metrics}
